@@ -1,0 +1,33 @@
+"""Text analysis: text in, tokens with character offsets out; language detection.
+
+This package knows nothing of the index. Each language has a factory in
+:mod:`analyzers.registry`; every analyzer is a tokenizer followed by small
+filters composed with ``|``, and every token it yields points back into the
+text it came from (``startchar:endchar``).
+"""
+
+from analyzers.detect import detect_language
+from analyzers.normalize import fold_diacritics, has_diacritics, normalize_text
+from analyzers.registry import (
+    LANGUAGES,
+    FOLDED_LANGUAGES,
+    AnalyzedToken,
+    analyze,
+    analyzer_for,
+    canonical_language,
+    folded_analyzer_for,
+)
+
+__all__ = [
+    "LANGUAGES",
+    "FOLDED_LANGUAGES",
+    "AnalyzedToken",
+    "analyze",
+    "analyzer_for",
+    "canonical_language",
+    "detect_language",
+    "fold_diacritics",
+    "folded_analyzer_for",
+    "has_diacritics",
+    "normalize_text",
+]

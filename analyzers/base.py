@@ -1,0 +1,116 @@
+"""Tokenizers and filters that every language builds on.
+
+Whoosh pickles the schema, analyzers included, into the index: these classes
+keep only their settings in that pickle, and the heavy things they use
+(stemmers, dictionaries, models) come from process-wide lazy caches.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Iterable, Iterator
+
+import regex
+from whoosh.analysis import Filter, Token, Tokenizer
+
+from analyzers.normalize import fold_diacritics
+
+#: A word: letters, digits and the combining marks inside them (Hindi, Thai, Arabic ...).
+WORD = regex.compile(r"[\p{L}\p{N}\p{M}]+(?:['’][\p{L}]+)?")
+
+
+class WordTokenizer(Tokenizer):
+    """Unicode words with their character offsets and positions."""
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True,
+                 start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
+                 mode: str = "", **kwargs: object) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            t.original = t.text = value
+            t.boost = 1.0
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        pos = start_pos
+        for match in WORD.finditer(value):
+            t.text = match.group()
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = t.text
+            if positions:
+                t.pos = pos
+                pos += 1
+            if chars:
+                t.startchar = start_char + match.start()
+                t.endchar = start_char + match.end()
+            yield t
+
+
+class LowercaseFilter(Filter):
+    """Lower-case, keeping length (``İ`` would grow, so it is mapped by hand)."""
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        for t in tokens:
+            low = t.text.lower()
+            if len(low) != len(t.text):
+                low = "".join(c.lower() if len(c.lower()) == 1 else c for c in t.text)
+            t.text = low
+            yield t
+
+
+class StopFilter(Filter):
+    """Drop stop words from documents; a query made only of stop words keeps them."""
+
+    def __init__(self, stoplist: Iterable[str]) -> None:
+        self.stops = frozenset(stoplist)
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        for t in tokens:
+            if t.text in self.stops and t.mode != "query":
+                continue
+            yield t
+
+
+class FoldFilter(Filter):
+    """Remove diacritics (``hạt`` -> ``hat``) for matching text typed without marks."""
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        for t in tokens:
+            t.text = fold_diacritics(t.text)
+            yield t
+
+
+@lru_cache(maxsize=None)
+def _stemmer(algorithm: str):  # type: ignore[no-untyped-def]
+    import Stemmer  # PyStemmer: C Snowball stemmers
+
+    return Stemmer.Stemmer(algorithm, 100_000)
+
+
+class SnowballFilter(Filter):
+    """Snowball stemming with PyStemmer; the stemmer itself is never pickled."""
+
+    def __init__(self, algorithm: str) -> None:
+        self.algorithm = algorithm
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SnowballFilter) and other.algorithm == self.algorithm
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        stem = _stemmer(self.algorithm).stemWord
+        for t in tokens:
+            t.text = stem(t.text)
+            yield t
+
+
+def snowball_algorithms() -> frozenset[str]:
+    """The Snowball algorithms PyStemmer ships."""
+    import Stemmer
+
+    return frozenset(Stemmer.algorithms())

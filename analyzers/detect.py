@@ -1,0 +1,73 @@
+"""Language detection: script first, a statistical model only where a script is shared."""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+
+import regex
+
+from analyzers.registry import OTHER
+
+#: How much of a text is looked at: the beginning says enough, and long texts stay cheap.
+_SAMPLE = 3000
+
+_SCRIPTS = {
+    "Cyrillic": None, "Latin": None, "Han": "zh", "Hiragana": "ja", "Katakana": "ja",
+    "Hangul": "ko", "Thai": "th", "Lao": "lo", "Khmer": "km", "Myanmar": "my",
+    "Arabic": None, "Greek": "el", "Devanagari": None, "Hebrew": "he", "Armenian": "hy",
+    "Georgian": "ka", "Tamil": "ta", "Bengali": "bn",
+}
+_SCRIPT_RE = regex.compile("|".join(rf"(?P<{name}>\p{{{name}}})" for name in _SCRIPTS))
+
+#: Letters only Vietnamese uses among Latin-script languages we analyse.
+_VIETNAMESE = regex.compile(r"[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9]")
+_UKRAINIAN = regex.compile(r"[іїєґІЇЄҐ]")
+
+#: Languages the statistical model may answer, per shared script.
+_LATIN = ["en", "vi", "de", "fr", "es", "it", "pt", "nl", "ro", "tr", "sv", "da", "no", "fi",
+          "hu", "id", "ca", "eu", "ga", "lt", "pl", "cs", "et"]
+_ARABIC = ["ar", "fa", "ur"]
+_DEVANAGARI = ["hi", "ne", "mr"]
+
+
+@lru_cache(maxsize=None)
+def _identifier(langs: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE)
+    identifier.set_languages(list(langs))
+    return identifier
+
+
+def _model(text: str, langs: list[str]) -> str:
+    return str(_identifier(tuple(langs)).classify(text)[0])
+
+
+def detect_language(text: str) -> str:
+    """The ISO 639-1 code of ``text``'s language, or ``"xx"`` when it has no letters.
+
+    >>> detect_language("Hàn Quốc và Mỹ họp trực tuyến")
+    'vi'
+    """
+    sample = text[:_SAMPLE]
+    counts: Counter[str] = Counter()
+    for m in _SCRIPT_RE.finditer(sample):
+        counts[m.lastgroup or ""] += 1
+    if not counts:
+        return OTHER
+    if counts["Hiragana"] or counts["Katakana"]:
+        if counts["Hiragana"] + counts["Katakana"] + counts["Han"] >= max(counts.values()):
+            return "ja"
+    script, _ = counts.most_common(1)[0]
+    if script == "Cyrillic":
+        return "uk" if len(_UKRAINIAN.findall(sample)) * 100 > counts["Cyrillic"] else "ru"
+    if script == "Latin":
+        if len(_VIETNAMESE.findall(sample)) * 20 > counts["Latin"]:
+            return "vi"
+        return _model(sample, _LATIN)
+    if script == "Arabic":
+        return _model(sample, _ARABIC)
+    if script == "Devanagari":
+        return _model(sample, _DEVANAGARI)
+    return _SCRIPTS[script] or OTHER

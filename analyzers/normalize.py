@@ -1,0 +1,92 @@
+"""Character-level normalisation shared by the analyzers.
+
+Every function here keeps the length of a token in NFC, so offsets computed on
+the normalised document text stay valid for the token texts derived from it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+#: Combining marks that carry a Vietnamese tone (huyền, sắc, ngã, hỏi, nặng).
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+#: Letters that carry a vowel-quality mark in Vietnamese; a tone goes on them first.
+_MARKED_VOWELS = set("ăâêôơư")
+_VOWELS = set("aăâeêioôơuưy")
+#: Open two-vowel clusters where the modern placement puts the tone on the second vowel.
+_SECOND_VOWEL_CLUSTERS = {"oa", "oe", "uy"}
+
+
+def normalize_text(text: str) -> str:
+    """Return ``text`` in NFC, the form all offsets refer to."""
+    return unicodedata.normalize("NFC", text)
+
+
+@lru_cache(maxsize=200_000)
+def fold_diacritics(word: str) -> str:
+    """Remove every diacritic, and map ``đ`` to ``d``: ``hạt nhân`` -> ``hat nhan``.
+
+    One NFC character stays one character, so the length is kept.
+    """
+    out = []
+    for ch in word:
+        if ch in "đĐ":
+            out.append("d" if ch == "đ" else "D")
+            continue
+        base = unicodedata.normalize("NFD", ch)
+        stripped = "".join(c for c in base if not unicodedata.combining(c))
+        out.append(stripped if len(stripped) == 1 else ch)
+    return "".join(out)
+
+
+def has_diacritics(text: str) -> bool:
+    """True when ``text`` holds a letter with a diacritic (or ``đ``)."""
+    return fold_diacritics(text) != text
+
+
+@lru_cache(maxsize=200_000)
+def vietnamese_tone_placement(syllable: str) -> str:
+    """Put the tone mark of a lower-case Vietnamese syllable in one canonical place.
+
+    ``hoà`` and ``hòa``, ``thuý`` and ``thúy`` are the same word written in two
+    conventions; both become the modern placement (``hoà``, ``thuý``). Words that
+    are not Vietnamese syllables come back unchanged.
+    """
+    decomposed = unicodedata.normalize("NFD", syllable)
+    tones = [c for c in decomposed if c in _TONES]
+    if len(tones) != 1:
+        return syllable
+    bare = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
+    if len(bare) != len(syllable):
+        return syllable
+    target = _tone_index(bare)
+    if target is None:
+        return syllable
+    placed = bare[:target] + unicodedata.normalize("NFC", bare[target] + tones[0]) + bare[target + 1:]
+    return placed if len(placed) == len(syllable) else syllable
+
+
+def _tone_index(bare: str) -> int | None:
+    """Index of the letter that carries the tone in a toneless syllable."""
+    positions = [i for i, ch in enumerate(bare) if ch in _VOWELS]
+    if not positions:
+        return None
+    # "qu" and "gi" before another vowel: the u / i belongs to the onset.
+    if len(positions) > 1 and positions[0] == 1 and bare[:2] in ("qu", "gi"):
+        positions = positions[1:]
+    start, end = positions[0], positions[-1]
+    if positions != list(range(start, end + 1)):
+        return None  # vowels not contiguous: not a Vietnamese syllable
+    marked = [i for i in positions if bare[i] in _MARKED_VOWELS]
+    if marked:
+        return marked[-1]
+    if len(positions) == 1:
+        return positions[0]
+    closed = end + 1 < len(bare)
+    if closed:
+        return end
+    cluster = bare[start:end + 1]
+    if len(positions) == 2:
+        return end if cluster in _SECOND_VOWEL_CLUSTERS else start
+    return positions[1]

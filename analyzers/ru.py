@@ -1,0 +1,95 @@
+"""Russian and Ukrainian: pymorphy3 lemmas, ``ё`` folded to ``е``, stop words.
+
+Each word is indexed as every lemma pymorphy3 proposes for it (``стали`` is a
+form of both ``стать`` and ``сталь``) and, at the same position, as its exact
+form marked with ``=`` so that ``=стали`` finds only that spelling. Latin words
+inside a Russian text (names, quoted English) are stemmed as English.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Iterable, Iterator
+
+from whoosh.analysis import Analyzer, Filter, Token
+
+from analyzers.base import LowercaseFilter, WordTokenizer, _stemmer
+
+EXACT_PREFIX = "="
+
+RUSSIAN_STOP_WORDS = frozenset("""
+а без более бы был была были было быть в вам вас весь во вот все всего всех вы где да даже для до
+его ее ей ему если есть еще же за здесь и из или им их к как ко когда кто ли либо мне может мы на
+над надо наш не него нее нет ни них но ну о об однако он она они оно от очень по под при с со так
+также такой там те тем то того тоже той только том ты у уже хотя чего чей чем что чтобы чье чья эта
+эти это этого этой этом этот я
+""".split())
+
+UKRAINIAN_STOP_WORDS = frozenset("""
+а аби але б би був була були було бути в вам вас вже все всі від во для до є за і із й його її їх
+й к коли лише ми на над не неї нема ні о об от по при про та так також там те ти то того тож у хоч
+це цей ці цього що щоб я як який яка які
+""".split())
+
+_CYRILLIC = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў")
+
+
+@lru_cache(maxsize=None)
+def _morph(lang: str):  # type: ignore[no-untyped-def]
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang=lang)
+
+
+@lru_cache(maxsize=None)
+def _lemmatizer(lang: str):  # type: ignore[no-untyped-def]
+    morph = _morph(lang)
+
+    @lru_cache(maxsize=300_000)
+    def lemmas(word: str) -> tuple[str, ...]:
+        seen: list[str] = []
+        for parse in morph.parse(word):
+            lemma = parse.normal_form.replace("ё", "е")
+            if lemma not in seen:
+                seen.append(lemma)
+        return tuple(seen) or (word,)
+
+    return lemmas
+
+
+class CyrillicLemmaFilter(Filter):
+    """Replace each Cyrillic word with its lemmas, and keep its exact form."""
+
+    def __init__(self, lang: str = "ru", stoplist: Iterable[str] = ()) -> None:
+        self.lang = lang
+        self.stops = frozenset(stoplist)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CyrillicLemmaFilter) and other.lang == self.lang
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        lemmas = _lemmatizer(self.lang)
+        english = _stemmer("english").stemWord
+        stops = self.stops
+        for t in tokens:
+            word = t.text.replace("ё", "е")
+            if word in stops:
+                continue
+            if word[0] not in _CYRILLIC:
+                t.text = english(word)
+                yield t
+                continue
+            for lemma in lemmas(word):
+                t.text = lemma
+                yield t
+            if t.mode != "query":  # the query parser asks for exact forms itself
+                t.text = EXACT_PREFIX + word
+                yield t
+
+
+def russian() -> Analyzer:
+    return WordTokenizer() | LowercaseFilter() | CyrillicLemmaFilter("ru", RUSSIAN_STOP_WORDS)
+
+
+def ukrainian() -> Analyzer:
+    return WordTokenizer() | LowercaseFilter() | CyrillicLemmaFilter("uk", UKRAINIAN_STOP_WORDS)

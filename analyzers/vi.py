@@ -1,0 +1,148 @@
+"""Vietnamese: underthesea word segmentation, words and syllables both indexed.
+
+A Vietnamese word is one or more syllables written apart (``an ninh``, ``hạt
+nhân``). Each syllable is indexed at its own position, so phrases work on
+syllables and a query still matches when it was segmented differently from the
+document; each word of two or more syllables is also indexed, joined with
+``_`` (``hạt_nhân``), at the position of its first syllable. Tone marks are put
+in one canonical place (``hoà`` = ``hòa``). The folded analyzer indexes the
+same tokens without diacritics, for queries typed without marks.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import Iterator
+
+import regex
+from whoosh.analysis import Analyzer, Token, Tokenizer
+
+from analyzers.base import WORD, FoldFilter
+from analyzers.normalize import vietnamese_tone_placement
+
+#: What the segmenter sees: words, and punctuation as its own tokens (context for the model).
+_SEGMENT_UNIT = regex.compile(r"[\p{L}\p{N}\p{M}]+|[^\s\p{L}\p{N}\p{M}]")
+#: Longest run of units given to the model at once; sentences are cut at their end mark.
+_MAX_UNITS = 200
+_SENTENCE_END = frozenset(".!?;")
+
+JOINER = "_"
+
+
+@lru_cache(maxsize=None)
+def _tagger():  # type: ignore[no-untyped-def]
+    """The CRF word segmentation model that ships inside underthesea, loaded once."""
+    from underthesea.models.fast_crf_sequence_tagger import FastCRFSequenceTagger
+    import underthesea.pipeline.word_tokenize as word_tokenize
+
+    model = FastCRFSequenceTagger()
+    model.load(os.path.join(os.path.dirname(word_tokenize.__file__), "models",
+                            "ws_crf_vlsp2013_20230727"))
+    return model
+
+
+def _sentences(text: str) -> list[list[tuple[str, int, int]]]:
+    """Units of ``text`` grouped in sentences: cut at end marks, line breaks and a length cap."""
+    out: list[list[tuple[str, int, int]]] = []
+    current: list[tuple[str, int, int]] = []
+    last_end = 0
+    for m in _SEGMENT_UNIT.finditer(text):
+        if current and (len(current) >= _MAX_UNITS or "\n" in text[last_end:m.start()]):
+            out.append(current)
+            current = []
+        unit = m.group()
+        current.append((unit, m.start(), m.end()))
+        last_end = m.end()
+        if unit in _SENTENCE_END:
+            out.append(current)
+            current = []
+    if current:
+        out.append(current)
+    return out
+
+
+@lru_cache(maxsize=16)
+def segment(text: str) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """Words of ``text`` as tuples of syllable spans ``(start, end)``.
+
+    Cached for the last few texts: the marked and the folded fields of one
+    document share one segmentation.
+    """
+    sentences = _sentences(text)
+    if not sentences:
+        return ()
+    model = _tagger()
+    features = model.featurizer.process([[[u[0]] for u in s] for s in sentences])
+    words: list[list[tuple[int, int]]] = []
+    for sentence, x in zip(sentences, features):
+        tags = model.estimator.tag(x)
+        previous_word = False
+        for (unit, start, end), tag in zip(sentence, tags):
+            is_word = WORD.fullmatch(unit) is not None
+            if not is_word:
+                previous_word = False
+                continue
+            if tag == "I-W" and previous_word:
+                words[-1].append((start, end))
+            else:
+                words.append([(start, end)])
+            previous_word = True
+    return tuple(tuple(w) for w in words)
+
+
+def _syllable_text(text: str) -> str:
+    return vietnamese_tone_placement(text.lower())
+
+
+class VietnameseTokenizer(Tokenizer):
+    """Syllables at their positions, plus each multi-syllable word at its first position."""
+
+    def __init__(self, words: bool = True) -> None:
+        self.words = words
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, VietnameseTokenizer) and other.words == self.words
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True,
+                 start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
+                 mode: str = "", **kwargs: object) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            t.original = t.text = _syllable_text(value)
+            t.boost = 1.0
+            t.pos = start_pos
+            t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        pos = start_pos
+        for word in segment(value):
+            syllables = [_syllable_text(value[s:e]) for s, e in word]
+            if self.words and len(word) > 1:
+                t.text = JOINER.join(syllables)
+                t.boost = 1.0
+                if keeporiginal:
+                    t.original = value[word[0][0]:word[-1][1]]
+                t.pos = pos
+                t.startchar = start_char + word[0][0]
+                t.endchar = start_char + word[-1][1]
+                yield t
+            for (s, e), syl in zip(word, syllables):
+                t.text = syl
+                t.boost = 1.0
+                if keeporiginal:
+                    t.original = value[s:e]
+                t.pos = pos
+                t.startchar = start_char + s
+                t.endchar = start_char + e
+                pos += 1
+                yield t
+
+
+def vietnamese() -> Analyzer:
+    return VietnameseTokenizer()
+
+
+def vietnamese_folded() -> Analyzer:
+    return VietnameseTokenizer() | FoldFilter()

@@ -1,0 +1,93 @@
+"""The document: what goes into the index and what a search hit comes from."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Mapping
+
+from analyzers import normalize_text
+
+from index.errors import DocumentError
+
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+@dataclass
+class Document:
+    """One document. ``id``, ``title`` and ``text`` are required; the rest optional.
+
+    ``lang`` is an ISO 639-1 code; when it is missing the language is detected.
+    ``date`` is ``YYYY-MM-DD`` (a longer ISO timestamp is cut to its day).
+    """
+
+    id: str
+    title: str
+    text: str
+    lang: str | None = None
+    date: str | None = None
+    url: str | None = None
+    source: str | None = None
+    path: str | None = None
+
+    @classmethod
+    def from_value(cls, value: "Document | Mapping[str, Any]") -> "Document":
+        """A :class:`Document` from itself or a dict (unknown keys are ignored)."""
+        if isinstance(value, Document):
+            doc = value
+        elif isinstance(value, Mapping):
+            known = {f.name for f in fields(cls)}
+            kwargs = {k: v for k, v in value.items() if k in known}
+            if kwargs.get("id") in (None, ""):
+                raise DocumentError(
+                    f"document without an id (title {str(value.get('title', ''))[:60]!r}): "
+                    "give every document a non-empty 'id'")
+            kwargs.setdefault("title", "")
+            kwargs.setdefault("text", "")
+            doc = cls(**kwargs)
+        else:
+            raise DocumentError(
+                f"cannot index {type(value).__name__} {str(value)[:60]!r}: "
+                "pass a dict with 'id', 'title' and 'text', or a search.Document")
+        return doc.cleaned()
+
+    def cleaned(self) -> "Document":
+        """Check the fields and normalise text to NFC (the form offsets refer to)."""
+        if not isinstance(self.id, (str, int)) or str(self.id).strip() == "":
+            raise DocumentError(f"document id {self.id!r} is not a non-empty string: give it an id")
+        for name in ("title", "text"):
+            value = getattr(self, name)
+            if value is None:
+                setattr(self, name, "")
+            elif not isinstance(value, str):
+                raise DocumentError(
+                    f"document {self.id!r}: {name} is {type(value).__name__}, not text: "
+                    f"pass {name} as a string")
+        for name in ("lang", "url", "source", "path"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, str):
+                setattr(self, name, str(value))
+        self.id = str(self.id)
+        self.title = normalize_text(self.title.replace("\x00", "")).strip()
+        self.text = normalize_text(self.text.replace("\x00", ""))
+        self.date = parse_date(self.date)
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def parse_date(value: object) -> str | None:
+    """``YYYY-MM-DD`` from a date, a datetime or a string starting with one; else ``None``."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.strftime("%Y-%m-%d")
+    m = _DATE.search(str(value)[:40])
+    if not m:
+        return None
+    try:
+        return _dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+    except ValueError:
+        return None

@@ -1,0 +1,55 @@
+"""The Whoosh schema: stored metadata, and a title and a body field per language.
+
+Each language has its own fields (``title_ru``, ``body_ru`` ...) analysed by its
+own analyzer; Vietnamese also has diacritic-free twins (``titlef_vi``,
+``bodyf_vi``). Postings keep character offsets, so snippets are cut from the
+stored text without analysing it again.
+"""
+
+from __future__ import annotations
+
+from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+
+from analyzers import FOLDED_LANGUAGES, LANGUAGES, analyzer_for, folded_analyzer_for
+
+#: Bumped whenever the schema or the analysis changes what is indexed.
+SCHEMA_VERSION = 1
+
+
+def title_field(lang: str, folded: bool = False) -> str:
+    return f"titlef_{lang}" if folded else f"title_{lang}"
+
+
+def body_field(lang: str, folded: bool = False) -> str:
+    return f"bodyf_{lang}" if folded else f"body_{lang}"
+
+
+def field_language(fieldname: str) -> str | None:
+    """``body_ru`` -> ``ru``; ``None`` for fields that are not analysed text."""
+    head, _, lang = fieldname.partition("_")
+    return lang if head in ("title", "body", "titlef", "bodyf") and lang else None
+
+
+def build_schema() -> Schema:
+    schema = Schema(
+        id=ID(stored=True, unique=True),
+        lang=ID(stored=True),
+        alang=ID,  # the analysis language: per-language statistics count these
+        title=STORED,
+        text=STORED,
+        date=STORED,
+        day=DATETIME,
+        url=STORED,
+        source=STORED,
+        path=ID(stored=True),
+        filekey=ID,  # "path\tcontent hash": what incremental indexing compares
+    )
+    for lang in LANGUAGES:
+        analyzer = analyzer_for(lang)
+        schema.add(title_field(lang), TEXT(analyzer=analyzer, phrase=True, chars=True))
+        schema.add(body_field(lang), TEXT(analyzer=analyzer, phrase=True, chars=True))
+    for lang in FOLDED_LANGUAGES:
+        folded = folded_analyzer_for(lang)
+        schema.add(title_field(lang, True), TEXT(analyzer=folded, phrase=True, chars=True))
+        schema.add(body_field(lang, True), TEXT(analyzer=folded, phrase=True, chars=True))
+    return schema

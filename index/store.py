@@ -1,0 +1,227 @@
+"""The index on disk: versioned, durable commits, one writer at a time."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from whoosh.filedb.filestore import FileStorage, RamStorage
+from whoosh.filedb.structfile import StructFile
+from whoosh.index import EmptyIndexError, FileIndex, LockError
+from whoosh.searching import Searcher
+from whoosh.writing import SegmentWriter
+
+from index.errors import (
+    IndexExists, IndexLocked, IndexNotFound, IndexVersionError, IndexWriteError)
+from index.schema import SCHEMA_VERSION, build_schema
+
+META_FILE = "search-index.json"
+FORMAT = "multilingual-search-index"
+INDEX_NAME = "main"
+
+
+def _fsync(f: StructFile) -> None:
+    raw = f.file
+    if hasattr(raw, "flush"):
+        raw.flush()
+    if hasattr(raw, "fileno"):
+        os.fsync(raw.fileno())
+
+
+def _fsync_dir(folder: str) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class DurableFileStorage(FileStorage):
+    """A FileStorage whose files reach the disk before the commit that names them.
+
+    Every file is fsynced as it is closed, and the folder after each rename, so
+    the table of contents Whoosh renames into place last always points at data
+    that is on disk.
+    """
+
+    def create_file(self, name: str, excl: bool = False, mode: str = "wb", **kwargs: Any) -> StructFile:
+        kwargs.setdefault("onclose", _fsync)
+        return super().create_file(name, excl, mode, **kwargs)
+
+    def rename_file(self, oldname: str, newname: str, safe: bool = False) -> None:
+        super().rename_file(oldname, newname, safe)
+        _fsync_dir(self.folder)
+
+
+def _write_error(path: str, exc: OSError) -> IndexWriteError:
+    if exc.errno == errno.ENOSPC:
+        why = "the disk is full: free space"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        why = "the folder cannot be written: check its permissions"
+    else:
+        why = f"{exc.strerror or exc}"
+    return IndexWriteError(
+        f"cannot write the index at {path}: {why}; the last commit is kept and stays searchable")
+
+
+class IndexStore:
+    """One Whoosh index (``ix``) in a folder, or in memory, with its metadata."""
+
+    def __init__(self, ix: FileIndex, path: str | None) -> None:
+        self.ix = ix
+        self.path = path
+        self._searcher: Searcher | None = None
+        self._searcher_lock = threading.Lock()
+
+    # -- opening ------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: str | os.PathLike[str], *, overwrite: bool = False) -> "IndexStore":
+        folder = Path(path)
+        meta = folder / META_FILE
+        if folder.exists() and not folder.is_dir():
+            raise IndexExists(f"{folder} is a file, not a folder: choose another index path")
+        if folder.exists() and any(folder.iterdir()):
+            if not meta.exists():
+                raise IndexExists(
+                    f"{folder} is not empty and holds no index: choose an empty or new folder")
+            if not overwrite:
+                raise IndexExists(
+                    f"an index already exists at {folder}: open it, or rebuild it (overwrite=True)")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            storage = DurableFileStorage(str(folder))
+            if overwrite:
+                with cls._lock(storage, str(folder), timeout=0.0):
+                    pass
+            ix = storage.create_index(build_schema(), indexname=INDEX_NAME)
+            tmp = folder / (META_FILE + ".tmp")
+            with open(tmp, "w", encoding="utf-8") as f:
+                json.dump({"format": FORMAT, "schema_version": SCHEMA_VERSION}, f)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, meta)
+            _fsync_dir(str(folder))
+        except OSError as exc:
+            raise _write_error(str(folder), exc) from exc
+        return cls(ix, str(folder))
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> "IndexStore":
+        folder = Path(path)
+        meta = folder / META_FILE
+        if not meta.exists():
+            raise IndexNotFound(
+                f"no index at {folder}: create one first (Engine.create, or `search index PATH`)")
+        try:
+            info = json.loads(meta.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise IndexVersionError(
+                f"the index metadata {meta} cannot be read ({exc}): rebuild the index "
+                "(`search index --rebuild PATH`)") from exc
+        version = info.get("schema_version")
+        if info.get("format") != FORMAT or version != SCHEMA_VERSION:
+            raise IndexVersionError(
+                f"the index at {folder} has schema version {version!r}, this version needs "
+                f"{SCHEMA_VERSION}: rebuild it (`search index --rebuild PATH`)")
+        storage = DurableFileStorage(str(folder))
+        try:
+            ix = storage.open_index(indexname=INDEX_NAME)
+        except EmptyIndexError as exc:
+            raise IndexNotFound(
+                f"the index at {folder} has no table of contents: rebuild it "
+                "(`search index --rebuild PATH`)") from exc
+        return cls(ix, str(folder))
+
+    @classmethod
+    def in_memory(cls) -> "IndexStore":
+        return cls(RamStorage().create_index(build_schema(), indexname=INDEX_NAME), None)
+
+    # -- writing ------------------------------------------------------------
+
+    @staticmethod
+    @contextmanager
+    def _lock(storage: FileStorage, where: str, timeout: float) -> Iterator[None]:
+        lock = storage.lock(INDEX_NAME + "_WRITELOCK")
+        deadline = time.monotonic() + timeout
+        while not lock.acquire(blocking=False):
+            if time.monotonic() >= deadline:
+                raise IndexLocked(
+                    f"another process is writing to the index at {where}: wait for it to "
+                    "finish, or give a longer lock timeout")
+            time.sleep(0.1)
+        try:
+            yield
+        finally:
+            lock.release()
+
+    @contextmanager
+    def writer(self, *, timeout: float = 0.0, procs: int = 1,
+               limitmb: int = 256) -> Iterator[SegmentWriter]:
+        """A writer that commits on success and cancels on error.
+
+        Waits up to ``timeout`` seconds for another writer to finish, then raises
+        :class:`IndexLocked`.
+        """
+        where = self.path or "memory"
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                w = self.ix.writer(procs=procs, limitmb=limitmb) if procs > 1 \
+                    else self.ix.writer(limitmb=limitmb)
+                break
+            except LockError:
+                if time.monotonic() >= deadline:
+                    raise IndexLocked(
+                        f"another process is writing to the index at {where}: wait for it "
+                        "to finish, or give a longer lock timeout") from None
+                time.sleep(0.2)
+            except OSError as exc:
+                raise _write_error(where, exc) from exc
+        try:
+            yield w
+        except BaseException:
+            w.cancel()
+            raise
+        try:
+            w.commit()
+        except OSError as exc:
+            try:
+                w.cancel()
+            except Exception:  # the writer may already be closed; the lock is what matters
+                pass
+            raise _write_error(where, exc) from exc
+
+    # -- reading ------------------------------------------------------------
+
+    def searcher(self) -> Searcher:
+        """A searcher on the last commit, refreshed when a newer one exists."""
+        with self._searcher_lock:
+            return self._current_searcher()
+
+    def _current_searcher(self) -> Searcher:
+        if self._searcher is None:
+            self._searcher = self.ix.searcher()
+        elif not self._searcher.up_to_date():
+            # A fresh searcher, not Searcher.refresh(): its segment reuse fails on some
+            # readers. The old one is left to the garbage collector, not closed: another
+            # thread may still be reading from it.
+            self._searcher = self.ix.searcher()
+        return self._searcher
+
+    def size_bytes(self) -> int:
+        if self.path is None:
+            return 0
+        return sum(p.stat().st_size for p in Path(self.path).iterdir() if p.is_file())
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        self.ix.close()

@@ -1,0 +1,20 @@
+"""Multilingual full-text search: ``from search import Engine``.
+
+>>> from search import Engine
+>>> with Engine.in_memory() as engine:
+...     _ = engine.add([{"id": "a", "title": "Ядерная безопасность", "text": "...", "lang": "ru"}])
+...     [hit.id for hit in engine.search("ядерной безопасности")]
+['a']
+"""
+
+from index import (
+    Document, DocumentError, IndexExists, IndexLocked, IndexNotFound, IndexReport,
+    IndexVersionError, IndexWriteError, QueryError, ReadError, SearchError)
+from search.engine import DocumentView, Engine, Hit, Results, Stats
+
+__all__ = [
+    "Document", "DocumentError", "DocumentView", "Engine", "Hit", "IndexExists", "IndexLocked", "IndexNotFound",
+    "IndexReport", "IndexVersionError", "IndexWriteError", "QueryError", "ReadError", "Results",
+    "SearchError", "Stats",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,281 @@
+"""The library's entry point: :class:`Engine`."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterable, Iterator, Mapping
+
+from whoosh.query import Term
+
+from analyzers import analyze as _analyze
+from analyzers import canonical_language, detect_language
+from analyzers.registry import analysis_language
+
+from index import Document, IndexReport, IndexStore, Indexer, QueryError
+from index.readers import MAX_FILE_BYTES
+from index.schema import body_field, title_field
+from search.builder import QueryBuilder, Weights
+from search.query import parse
+from search.ranking import LanguageBM25F
+from search.snippets import Snippet, make_snippet, mark_all, term_spans
+
+#: The deepest result a query may ask for (page x limit): deeper pages cost more than they help.
+MAX_DEPTH = 10_000
+MAX_LIMIT = 100
+
+
+@dataclass
+class Hit:
+    """One search result. ``snippet`` is ``[(text, is_match), ...]``."""
+
+    id: str
+    title: str
+    lang: str
+    score: float
+    date: str | None = None
+    url: str | None = None
+    path: str | None = None
+    source: str | None = None
+    snippet: Snippet = field(default_factory=list)
+
+
+@dataclass
+class Results:
+    """One page of results, with the total and the count of matches per language."""
+
+    query: str
+    total: int
+    page: int
+    limit: int
+    hits: list[Hit]
+    languages: dict[str, int]
+    took_ms: float = 0.0
+
+    def __iter__(self) -> Iterator[Hit]:
+        return iter(self.hits)
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class DocumentView:
+    """A whole document for reading: its text as ``[(text, is_match), ...]``."""
+
+    id: str
+    title: str
+    lang: str
+    date: str | None
+    url: str | None
+    path: str | None
+    source: str | None
+    title_parts: Snippet
+    text_parts: Snippet
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Stats:
+    documents: int
+    languages: dict[str, int]
+    size_bytes: int
+    updated: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Engine:
+    """A searchable collection: a Whoosh index on disk or in memory.
+
+    >>> with Engine.in_memory() as engine:
+    ...     _ = engine.add([{"id": "1", "title": "Hello", "text": "hello world", "lang": "en"}])
+    ...     engine.search("hello").hits[0].id
+    '1'
+    """
+
+    def __init__(self, store: IndexStore, *, lock_timeout: float = 0.0,
+                 batch_size: int = 2000, max_file_bytes: int = MAX_FILE_BYTES,
+                 weights: Weights | None = None) -> None:
+        self._store = store
+        self._indexer = Indexer(store, batch_size=batch_size, lock_timeout=lock_timeout,
+                                max_file_bytes=max_file_bytes)
+        self._builder = QueryBuilder(store.ix.schema, weights)
+        self._weighting = LanguageBM25F()
+
+    # -- opening -------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: str | os.PathLike[str], *, overwrite: bool = False, **options: Any) -> "Engine":
+        """Create an index in ``path`` (a new or empty folder; ``overwrite`` replaces an index)."""
+        return cls(IndexStore.create(path, overwrite=overwrite), **options)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, create: bool = False, **options: Any) -> "Engine":
+        """Open the index in ``path``; with ``create``, make it if there is none."""
+        from index import IndexNotFound
+
+        try:
+            return cls(IndexStore.open(path), **options)
+        except IndexNotFound:
+            if not create or os.path.exists(os.path.join(path, "search-index.json")):
+                raise
+            return cls(IndexStore.create(path), **options)
+
+    @classmethod
+    def in_memory(cls, **options: Any) -> "Engine":
+        """An index that lives in memory only, for tests and experiments."""
+        return cls(IndexStore.in_memory(), **options)
+
+    @property
+    def path(self) -> str | None:
+        return self._store.path
+
+    def close(self) -> None:
+        self._store.close()
+
+    def __enter__(self) -> "Engine":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing -------------------------------------------------------------
+
+    def add(self, docs: Iterable[Document | Mapping[str, Any]], *, lang: str | None = None) -> IndexReport:
+        """Add documents (dicts or :class:`Document`), replacing any with the same id."""
+        if isinstance(docs, (Document, Mapping)):
+            docs = [docs]
+        return self._indexer.add(docs, lang=lang)
+
+    def index_paths(self, paths: Iterable[str | os.PathLike[str]], *, lang: str | None = None,
+                    progress: Any = None) -> IndexReport:
+        """Index files and folders (recursively); unchanged files are skipped."""
+        if isinstance(paths, (str, os.PathLike)):
+            paths = [paths]
+        return self._indexer.index_paths(paths, lang=canonical_language(lang), progress=progress)
+
+    def delete(self, *ids: str) -> int:
+        """Delete documents by id; returns how many there were."""
+        return self._indexer.delete(ids)
+
+    def remove_paths(self, paths: Iterable[str]) -> int:
+        """Delete the documents read from these files."""
+        return self._indexer.delete_paths(paths)
+
+    # -- reading -------------------------------------------------------------
+
+    def _languages(self, searcher) -> list[str]:  # type: ignore[no-untyped-def]
+        return sorted(t.decode() for t in searcher.reader().lexicon("alang"))
+
+    def search(self, text: str, *, lang: str | None = None, limit: int = 10,
+               page: int = 1) -> Results:
+        """Search. ``lang`` restricts to one language; ``page`` counts from 1."""
+        started = time.perf_counter()
+        if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+            raise QueryError(f"limit {limit!r} is out of range: use 1 to {MAX_LIMIT}")
+        if not isinstance(page, int) or page < 1:
+            raise QueryError(f"page {page!r} is not a page number: use 1 or more")
+        if page * limit > MAX_DEPTH:
+            raise QueryError(f"page {page} is too deep: results stop at {MAX_DEPTH:,}; "
+                             "refine the query instead")
+        parsed = parse(text)
+        lang = canonical_language(lang) or parsed.lang
+        searcher = self._store.searcher()
+        searcher.weighting = self._weighting
+        present = self._languages(searcher)
+        languages = [analysis_language(lang)] if lang else present
+        languages = [lg for lg in languages if lg in present]
+        empty = Results(text, 0, page, limit, [], {}, 0.0)
+        if parsed.empty or not languages:
+            empty.took_ms = (time.perf_counter() - started) * 1000
+            return empty
+        built = self._builder.build(parsed, languages)
+        filters = [f for f in [built.filter] if f is not None]
+        lang_filter = Term("lang", lang) if lang else None
+        if lang_filter is not None:
+            from whoosh.query import And
+
+            combined = And(filters + [lang_filter]) if filters else lang_filter
+        else:
+            combined = filters[0] if filters else None
+        results = searcher.search_page(built.query, page, pagelen=limit, filter=combined,
+                                       groupedby="lang" if lang is None else None)
+        if lang is None:
+            counts = {k: len(v) for k, v in results.results.groups("lang").items()}
+        else:
+            facet = searcher.search(built.query, limit=1, filter=built.filter, groupedby="lang")
+            counts = {k: len(v) for k, v in facet.groups("lang").items()}
+        hits = []
+        for hit in results:
+            stored = hit.fields()
+            alang = analysis_language(stored.get("lang", ""))
+            fields = tuple(f for f in (body_field(alang), body_field(alang, True))
+                           if f in built.terms)
+            spans = term_spans(searcher, hit.docnum, built.terms, fields)
+            hits.append(Hit(
+                id=stored["id"], title=stored.get("title", ""), lang=stored.get("lang", ""),
+                score=round(float(hit.score or 0.0), 4), date=stored.get("date"),
+                url=stored.get("url"), path=stored.get("path"), source=stored.get("source"),
+                snippet=make_snippet(stored.get("text", ""), spans)))
+        total = results.total
+        counts = {k.decode() if isinstance(k, bytes) else str(k): n
+                  for k, n in sorted(counts.items(), key=lambda kv: -kv[1])}
+        return Results(text, total, page, limit, hits, counts,
+                       round((time.perf_counter() - started) * 1000, 2))
+
+    def document(self, doc_id: str, query: str | None = None) -> DocumentView | None:
+        """One whole document, with ``query``'s matches marked in its text; ``None`` if absent."""
+        searcher = self._store.searcher()
+        docnum = searcher.document_number(id=str(doc_id))
+        if docnum is None:
+            return None
+        stored = searcher.stored_fields(docnum)
+        text = stored.get("text", "")
+        title = stored.get("title", "")
+        parts: Snippet = [(text, False)] if text else []
+        title_parts: Snippet = [(title, False)] if title else []
+        if query:
+            parsed = parse(query)
+            alang = analysis_language(stored.get("lang", ""))
+            if not parsed.empty:
+                built = self._builder.build(parsed, [alang])
+                parts = mark_all(text, term_spans(
+                    searcher, docnum, built.terms, (body_field(alang), body_field(alang, True))))
+                title_parts = mark_all(title, term_spans(
+                    searcher, docnum, built.terms, (title_field(alang), title_field(alang, True))))
+        return DocumentView(
+            id=stored["id"], title=title, lang=stored.get("lang", ""), date=stored.get("date"),
+            url=stored.get("url"), path=stored.get("path"), source=stored.get("source"),
+            title_parts=title_parts, text_parts=parts)
+
+    def analyze(self, text: str, lang: str | None = None) -> list[dict[str, Any]]:
+        """The tokens ``text`` is indexed as, with their offsets (for tuning analysis)."""
+        lang = canonical_language(lang) or detect_language(text)
+        alang = analysis_language(lang)
+        tokens = [dict(asdict(t), field=body_field(alang)) for t in _analyze(text, alang)]
+        from analyzers import FOLDED_LANGUAGES
+
+        if alang in FOLDED_LANGUAGES:
+            tokens += [dict(asdict(t), field=body_field(alang, True))
+                       for t in _analyze(text, alang, folded=True)]
+        return tokens
+
+    def stats(self) -> Stats:
+        searcher = self._store.searcher()
+        reader = searcher.reader()
+        languages = {t.decode(): reader.doc_frequency("lang", t) for t in reader.lexicon("lang")}
+        updated = None
+        if self._store.path:
+            mtimes = [e.stat().st_mtime for e in os.scandir(self._store.path) if e.is_file()]
+            if mtimes:
+                updated = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(max(mtimes)))
+        return Stats(searcher.doc_count(), dict(sorted(languages.items(), key=lambda kv: -kv[1])),
+                     self._store.size_bytes(), updated)

@@ -1,0 +1,160 @@
+"""Query text -> a parsed query -> a Whoosh query per language.
+
+The syntax people know: ``"a phrase"``, ``-word`` or ``NOT word``, ``OR``,
+``title:word``, ``lang:ru``, ``date:2024``, ``date:2024-01..2024-06-30``,
+``=стали`` (that exact form). Anything else is text. Odd input is read
+leniently: an unclosed quote runs to the end, a lone ``-`` or an empty
+``title:`` is ignored, ``*`` is ignored. Runs of plain words are analysed
+whole, so Vietnamese words that span spaces (``hạt nhân``) stay words.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+
+from analyzers import canonical_language
+
+from index.errors import QueryError
+
+#: Longest query accepted, in characters.
+MAX_QUERY_CHARS = 1000
+
+_TOKEN = re.compile(
+    r'''(?P<neg>-|\bNOT\s+)?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)(?:"|$)|(?P<word>[^\s"]+))'''
+    r'''|(?P<quote>")''')
+_FIELDS = ("title", "lang", "date", "body", "text")
+_DATE_PART = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+
+
+@dataclass
+class Clause:
+    """One positive or negative piece of a query."""
+
+    text: str
+    phrase: bool = False
+    title_only: bool = False
+    exact: bool = False
+
+
+@dataclass
+class ParsedQuery:
+    """A query as the user meant it, before any analysis."""
+
+    groups: list[list[Clause]] = field(default_factory=list)  # AND of ORs
+    negative: list[Clause] = field(default_factory=list)
+    lang: str | None = None
+    date_from: _dt.datetime | None = None
+    date_to: _dt.datetime | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.groups
+
+
+def _date_bound(text: str, end: bool) -> _dt.datetime:
+    m = _DATE_PART.match(text.strip())
+    if not m:
+        raise QueryError(
+            f"date {text!r} is not a date: write date:2024, date:2024-05 or "
+            "date:2024-01-01..2024-06-30")
+    year = int(m[1])
+    month = int(m[2]) if m[2] else (12 if end else 1)
+    try:
+        if m[3]:
+            day = _dt.date(year, month, int(m[3]))
+        elif end:
+            nxt = _dt.date(year + (month == 12), month % 12 + 1, 1)
+            day = nxt - _dt.timedelta(days=1)
+        else:
+            day = _dt.date(year, month, 1)
+    except ValueError as exc:
+        raise QueryError(f"date {text!r} is not a valid date ({exc})") from exc
+    return _dt.datetime(day.year, day.month, day.day)
+
+
+def _date_range(value: str) -> tuple[_dt.datetime | None, _dt.datetime | None]:
+    value = value.strip()
+    for op in (">=", "<=", ">", "<"):
+        if value.startswith(op):
+            bound = value[len(op):]
+            if op.startswith(">"):
+                return _date_bound(bound, end=op == ">"), None
+            return None, _date_bound(bound, end=op == "<=")
+    if ".." in value:
+        lo, _, hi = value.partition("..")
+        return (_date_bound(lo, False) if lo else None), (_date_bound(hi, True) if hi else None)
+    return _date_bound(value, False), _date_bound(value, True)
+
+
+def parse(text: str) -> ParsedQuery:
+    """Parse query text. Raises :class:`QueryError` only for what cannot be read leniently."""
+    if not isinstance(text, str):
+        raise QueryError(f"the query must be text, not {type(text).__name__}")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"the query has {len(text):,} characters; the limit is {MAX_QUERY_CHARS:,}: shorten it")
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    q = ParsedQuery()
+    run: list[str] = []
+    pending_or = False
+
+    def flush_run() -> None:
+        nonlocal pending_or
+        if run:
+            add(Clause(" ".join(run)))
+            run.clear()
+
+    def add(clause: Clause) -> None:
+        nonlocal pending_or
+        if pending_or and q.groups:
+            q.groups[-1].append(clause)
+        else:
+            q.groups.append([clause])
+        pending_or = False
+
+    for m in _TOKEN.finditer(text):
+        if m["quote"]:
+            continue
+        neg, fname, phrase, word = m["neg"], (m["field"] or "").lower(), m["phrase"], m["word"]
+        if word is not None:
+            word = word.replace("*", "").strip("-")
+        value = phrase if phrase is not None else word
+        if word and word.endswith(":") and word[:-1].lower() in _FIELDS:
+            continue  # a field name with nothing after it
+        if fname and fname not in _FIELDS:
+            value, fname = m.group(0).lstrip("-"), ""
+            if neg and neg.startswith("NOT"):
+                value = value[3:].strip()
+            phrase = None
+        if fname == "lang":
+            q.lang = canonical_language(value) if value else None
+            continue
+        if fname == "date":
+            if value:
+                q.date_from, q.date_to = _date_range(value)
+            continue
+        if word == "OR" and not neg and not fname:
+            flush_run()
+            pending_or = bool(q.groups)
+            continue
+        if not value or not value.strip():
+            continue
+        title_only = fname == "title"
+        exact = word is not None and word.startswith("=") and len(word) > 1
+        if exact:
+            value = word[1:]
+        clause = Clause(value, phrase=phrase is not None, title_only=title_only, exact=exact)
+        if neg:
+            flush_run()
+            q.negative.append(clause)
+        elif clause.phrase or clause.title_only or clause.exact or pending_or:
+            flush_run()
+            add(clause)
+        else:
+            if pending_or:
+                flush_run()
+            run.append(value)
+    flush_run()
+    return q

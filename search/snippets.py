@@ -1,0 +1,125 @@
+"""Snippets cut from the stored text at the offsets kept in the postings.
+
+No analysis runs at query time: each matched term's postings give the
+character spans of its occurrences in the document, and the snippet is the
+window with the most distinct matched terms. A snippet is data,
+``[(text, is_match), ...]``; the shells decide how to show a match.
+"""
+
+from __future__ import annotations
+
+import regex
+from whoosh.searching import Searcher
+
+Snippet = list[tuple[str, bool]]
+
+#: The snippet's length in characters, about two lines of a results page.
+WIDTH = 260
+#: At most this many occurrences of one term are considered.
+_MAX_SPANS_PER_TERM = 64
+_ELLIPSIS = "…"
+_BOUNDARY = regex.compile(r"[\s]")
+
+
+def term_spans(searcher: Searcher, docnum: int, terms: dict[str, set[str]],
+               fields: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """``(start, end, term)`` of every occurrence of the terms in ``docnum``'s fields."""
+    for sub, offset in searcher.leaf_searchers():
+        if offset <= docnum < offset + sub.doc_count_all():
+            break
+    else:
+        return []
+    reader = sub.reader()
+    local = docnum - offset
+    spans: list[tuple[int, int, str]] = []
+    for fieldname in fields:
+        for text in terms.get(fieldname, ()):
+            try:
+                m = reader.postings(fieldname, text)
+            except Exception:  # TermNotFound: the term is not in this segment
+                continue
+            m.skip_to(local)
+            if m.is_active() and m.id() == local:
+                for _pos, start, end in m.value_as("characters")[:_MAX_SPANS_PER_TERM]:
+                    spans.append((start, end, text))
+    return spans
+
+
+def _merge(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, frozenset[str]]]:
+    merged: list[tuple[int, int, frozenset[str]]] = []
+    for start, end, term in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            s0, e0, ts = merged[-1]
+            merged[-1] = (s0, max(e0, end), ts | {term})
+        else:
+            merged.append((start, end, frozenset({term})))
+    return merged
+
+
+def _best_window(merged: list[tuple[int, int, frozenset[str]]], width: int) -> int:
+    best_start, best_key = 0, (-1, -1)
+    for i, (start, _, _) in enumerate(merged):
+        covered: set[str] = set()
+        count = 0
+        for s, e, ts in merged[i:]:
+            if e > start + width:
+                break
+            covered |= ts
+            count += 1
+        key = (len(covered), count)
+        if key > best_key:
+            best_key, best_start = key, start
+    return best_start
+
+
+def make_snippet(text: str, spans: list[tuple[int, int, str]], width: int = WIDTH) -> Snippet:
+    """The best window of ``text`` around ``spans``, as ``[(text, is_match), ...]``."""
+    if not text:
+        return []
+    merged = _merge([s for s in spans if 0 <= s[0] < s[1] <= len(text)])
+    if merged:
+        first = _best_window(merged, width)
+        start = max(0, first - width // 4)
+    else:
+        start = 0
+    end = min(len(text), start + width)
+    # Move the edges to word boundaries, never cutting a match.
+    if start > 0:
+        m = _BOUNDARY.search(text, start, min(len(text), start + 30))
+        if m and (not merged or m.end() <= merged[0][0] or m.end() <= first):
+            start = m.end()
+    if end < len(text):
+        cut = text.rfind(" ", max(start, end - 30), end)
+        if cut > start:
+            end = cut
+    parts: Snippet = []
+    if start > 0:
+        parts.append((_ELLIPSIS, False))
+    pos = start
+    for s, e, _ in merged:
+        if e <= start or s >= end:
+            continue
+        s, e = max(s, start), min(e, end)
+        if s > pos:
+            parts.append((text[pos:s], False))
+        parts.append((text[s:e], True))
+        pos = e
+    if pos < end:
+        parts.append((text[pos:end], False))
+    if end < len(text):
+        parts.append((_ELLIPSIS, False))
+    return [(" ".join(t.split("\n")) if not m else t, m) for t, m in parts if t]
+
+
+def mark_all(text: str, spans: list[tuple[int, int, str]]) -> Snippet:
+    """The whole ``text`` with every span marked: for showing a document."""
+    parts: Snippet = []
+    pos = 0
+    for s, e, _ in _merge([s for s in spans if 0 <= s[0] < s[1] <= len(text)]):
+        if s > pos:
+            parts.append((text[pos:s], False))
+        parts.append((text[s:e], True))
+        pos = e
+    if pos < len(text):
+        parts.append((text[pos:], False))
+    return parts

@@ -1,0 +1,148 @@
+"""Routes: the search page, results, a document page, the JSON API and OpenSearch."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+from urllib.parse import urlparse
+
+from flask import (Blueprint, Response, abort, current_app, g, jsonify, make_response,
+                   render_template, request, url_for)
+
+from search import Engine, IndexNotFound, QueryError, SearchError
+
+from web.i18n import LANGUAGE_NAMES, STRINGS, choose
+
+bp = Blueprint("search", __name__)
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+
+
+def engine() -> Engine:
+    return current_app.extensions["search"].get()  # type: ignore[no-any-return]
+
+
+@bp.before_app_request
+def _interface_language() -> None:
+    g.ui = choose(request.args.get("ui") or request.cookies.get("ui"), request.accept_languages)
+    g.t = STRINGS[g.ui]
+
+
+@bp.after_app_request
+def _headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    ui = request.args.get("ui")
+    if ui in STRINGS:
+        response.set_cookie("ui", ui, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+@bp.app_context_processor
+def _context() -> dict[str, Any]:
+    return {"language_names": LANGUAGE_NAMES, "ui_languages": list(STRINGS), "safe_url": safe_url}
+
+
+def safe_url(url: str | None) -> str | None:
+    """Only http(s) links reach a page: ``javascript:`` and friends are dropped."""
+    if not url:
+        return None
+    try:
+        scheme = urlparse(url.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in ("http", "https") else None
+
+
+def _int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise QueryError(f"{name} {raw!r} is not a number") from None
+    if not low <= value <= high:
+        raise QueryError(f"{name} {value} is out of range: use {low} to {high}")
+    return value
+
+
+def _run_search() -> tuple[str, str | None, Any]:
+    q = request.args.get("q", "")
+    lang = request.args.get("lang") or None
+    limit = _int_arg("limit", current_app.config["RESULTS_PER_PAGE"], 1, 100)
+    page = _int_arg("page", 1, 1, 10_000)
+    results = engine().search(q, lang=lang, limit=limit, page=page) if q.strip() else None
+    return q, lang, results
+
+
+def _error_page(message: str, status: int, q: str = "") -> Response:
+    return make_response(render_template("error.html", message=message, q=q), status)
+
+
+@bp.app_errorhandler(SearchError)
+def _search_error(exc: SearchError) -> Response:
+    status = 400 if isinstance(exc, QueryError) else 503
+    if request.path.startswith("/api/"):
+        return make_response(jsonify({"error": str(exc)}), status)
+    return _error_page(str(exc), status, request.args.get("q", ""))
+
+
+@bp.route("/")
+def home() -> Response | str:
+    try:
+        stats = engine().stats()
+    except IndexNotFound:
+        stats = None
+    return render_template("index.html", stats=stats, q="")
+
+
+@bp.route("/search")
+def search_page() -> Response | str:
+    q, lang, results = _run_search()
+    if results is None:
+        return home()
+    pages = (results.total + results.limit - 1) // results.limit
+    return render_template("search.html", q=q, lang=lang, results=results,
+                           pages=min(pages, 10_000 // results.limit))
+
+
+@bp.route("/doc/<path:doc_id>")
+def doc_page(doc_id: str) -> Response | str:
+    q = request.args.get("q", "")
+    view = engine().document(doc_id, q or None)
+    if view is None:
+        return _error_page(g.t["not_found"], 404, q)
+    return render_template("doc.html", doc=view, q=q)
+
+
+@bp.route("/api/search")
+def api_search() -> Response:
+    started = time.perf_counter()
+    q, lang, results = _run_search()
+    if results is None:
+        raise QueryError("the query is empty: give ?q=words")
+    data = results.to_dict()
+    data["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
+    return jsonify(data)
+
+
+@bp.route("/api/doc/<path:doc_id>")
+def api_doc(doc_id: str) -> Response:
+    view = engine().document(doc_id, request.args.get("q") or None)
+    if view is None:
+        abort(404)
+    return jsonify(view.to_dict())
+
+
+@bp.route("/opensearch.xml")
+def opensearch() -> Response:
+    xml = render_template("opensearch.xml", search_url=url_for("search.search_page", _external=True))
+    return Response(xml, mimetype="application/opensearchdescription+xml")
