@@ -65,14 +65,14 @@ class LowercaseFilter(Filter):
 
 
 class StopFilter(Filter):
-    """Drop stop words from documents; a query made only of stop words keeps them."""
+    """Drop stop words, from documents and queries alike (a query's stop words match nothing)."""
 
     def __init__(self, stoplist: Iterable[str]) -> None:
         self.stops = frozenset(stoplist)
 
     def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
         for t in tokens:
-            if t.text in self.stops and t.mode != "query":
+            if t.text in self.stops:
                 continue
             yield t
 

@@ -14,8 +14,6 @@ _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 #: Letters that carry a vowel-quality mark in Vietnamese; a tone goes on them first.
 _MARKED_VOWELS = set("ăâêôơư")
 _VOWELS = set("aăâeêioôơuưy")
-#: Open two-vowel clusters where the modern placement puts the tone on the second vowel.
-_SECOND_VOWEL_CLUSTERS = {"oa", "oe", "uy"}
 
 
 def normalize_text(text: str) -> str:
@@ -50,8 +48,9 @@ def vietnamese_tone_placement(syllable: str) -> str:
     """Put the tone mark of a lower-case Vietnamese syllable in one canonical place.
 
     ``hoà`` and ``hòa``, ``thuý`` and ``thúy`` are the same word written in two
-    conventions; both become the modern placement (``hoà``, ``thuý``). Words that
-    are not Vietnamese syllables come back unchanged.
+    conventions; both become the placement most news text uses, the one the
+    segmentation model learnt (``hòa``, ``thúy``). Words that are not Vietnamese
+    syllables come back unchanged.
     """
     decomposed = unicodedata.normalize("NFD", syllable)
     tones = [c for c in decomposed if c in _TONES]
@@ -86,7 +85,18 @@ def _tone_index(bare: str) -> int | None:
     closed = end + 1 < len(bare)
     if closed:
         return end
-    cluster = bare[start:end + 1]
     if len(positions) == 2:
-        return end if cluster in _SECOND_VOWEL_CLUSTERS else start
-    return positions[1]
+        return start  # hòa, thúy, khỏe, mái, múa
+    return positions[1]  # ngoài, khuỷu
+
+
+@lru_cache(maxsize=200_000)
+def vietnamese_surface(word: str) -> str:
+    """:func:`vietnamese_tone_placement` keeping the word's letter case (``Hoà`` -> ``Hòa``)."""
+    lower = word.lower()
+    if len(lower) != len(word):
+        return word
+    placed = vietnamese_tone_placement(lower)
+    if placed == lower:
+        return word
+    return "".join(n.upper() if o.isupper() else n for o, n in zip(word, placed))

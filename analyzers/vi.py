@@ -19,7 +19,7 @@ import regex
 from whoosh.analysis import Analyzer, Token, Tokenizer
 
 from analyzers.base import WORD, FoldFilter
-from analyzers.normalize import vietnamese_tone_placement
+from analyzers.normalize import vietnamese_surface, vietnamese_tone_placement
 
 #: What the segmenter sees: words, and punctuation as its own tokens (context for the model).
 _SEGMENT_UNIT = regex.compile(r"[\p{L}\p{N}\p{M}]+|[^\s\p{L}\p{N}\p{M}]")
@@ -73,7 +73,8 @@ def segment(text: str) -> tuple[tuple[tuple[int, int], ...], ...]:
     if not sentences:
         return ()
     model = _tagger()
-    features = model.featurizer.process([[[u[0]] for u in s] for s in sentences])
+    # The model sees one tone placement whatever the text used, so both spellings segment alike.
+    features = model.featurizer.process([[[vietnamese_surface(u[0])] for u in s] for s in sentences])
     words: list[list[tuple[int, int]]] = []
     for sentence, x in zip(sentences, features):
         tags = model.estimator.tag(x)

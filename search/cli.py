@@ -30,13 +30,18 @@ class _DefaultToQuery(click.Group):
     """``search TEXT`` is short for ``search query TEXT``."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        first = next((a for a in args if not a.startswith("-")), None)
-        options_before = args[:args.index(first)] if first is not None else []
-        takes_value = {"--index"}
-        if (first is not None and first not in self.commands
-                and not (options_before and options_before[-1] in takes_value)):
-            i = args.index(first)
-            args = args[:i] + ["query"] + args[i:]
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            if arg == "--index":
+                i += 2
+                continue
+            if arg.startswith("-"):
+                i += 1
+                continue
+            if arg not in self.commands:
+                args = args[:i] + ["query"] + args[i:]
+            break
         return super().parse_args(ctx, args)
 
 

@@ -190,9 +190,8 @@ class Engine:
         lang = canonical_language(lang) or parsed.lang
         searcher = self._store.searcher()
         searcher.weighting = self._weighting
-        present = self._languages(searcher)
-        languages = [analysis_language(lang)] if lang else present
-        languages = [lg for lg in languages if lg in present]
+        # Every language is queried, the filter keeps one: the facet counts the others.
+        languages = self._languages(searcher)
         empty = Results(text, 0, page, limit, [], {}, 0.0)
         if parsed.empty or not languages:
             empty.took_ms = (time.perf_counter() - started) * 1000

@@ -1,0 +1,95 @@
+"""The index on disk: versioned, one writer at a time, incremental re-indexing."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from search import (Engine, IndexExists, IndexLocked, IndexNotFound, IndexVersionError)
+
+
+def _write(path, title, body):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"{title}\n\n{body}\n", encoding="utf-8")
+
+
+def test_open_needs_an_existing_index(tmp_path):
+    with pytest.raises(IndexNotFound, match="create one first"):
+        Engine.open(tmp_path / "none")
+
+
+def test_create_refuses_a_folder_with_other_files(tmp_path):
+    (tmp_path / "x.txt").write_text("mine")
+    with pytest.raises(IndexExists, match="not empty"):
+        Engine.create(tmp_path)
+
+
+def test_an_index_of_another_schema_version_asks_for_a_rebuild(tmp_path):
+    Engine.create(tmp_path / "ix").close()
+    meta = tmp_path / "ix" / "search-index.json"
+    meta.write_text(json.dumps({"format": "multilingual-search-index", "schema_version": 0}))
+    with pytest.raises(IndexVersionError, match="--rebuild"):
+        Engine.open(tmp_path / "ix")
+
+
+def test_a_second_writer_gets_a_clear_error(disk_engine):
+    store = disk_engine._store
+    with store.writer():
+        with pytest.raises(IndexLocked, match="another process is writing"):
+            disk_engine.add([{"id": "1", "title": "t", "text": "x", "lang": "en"}])
+
+
+def test_documents_survive_closing_and_reopening(tmp_path):
+    with Engine.create(tmp_path / "ix") as e:
+        e.add([{"id": "1", "title": "Nuclear security", "text": "A summit.", "lang": "en"}])
+    with Engine.open(tmp_path / "ix") as e:
+        assert [h.id for h in e.search("nuclear")] == ["1"]
+
+
+def test_reindexing_skips_unchanged_updates_changed_and_removes_vanished(tmp_path):
+    docs = tmp_path / "docs"
+    _write(docs / "a.txt", "Electric buses", "The city bought electric buses.")
+    _write(docs / "b.txt", "Coffee prices", "Coffee prices rose.")
+    _write(docs / "c.txt", "Bicycle lanes", "New bicycle lanes.")
+    with Engine.create(tmp_path / "ix") as e:
+        first = e.index_paths([docs])
+        assert (first.added, first.updated, first.removed) == (3, 0, 0)
+        again = e.index_paths([docs])
+        assert (again.added, again.updated, again.unchanged) == (0, 0, 3)
+        _write(docs / "b.txt", "Tea prices", "Tea prices rose.")
+        os.remove(docs / "c.txt")
+        third = e.index_paths([docs])
+        assert (third.added, third.updated, third.removed, third.unchanged) == (0, 1, 1, 1)
+        assert e.stats().documents == 2
+        assert e.search("coffee").total == 0 and e.search("tea").total == 1
+        assert e.search("bicycle").total == 0
+
+
+def test_a_bad_file_is_reported_and_the_others_are_indexed(tmp_path):
+    docs = tmp_path / "docs"
+    _write(docs / "good.txt", "Good", "Readable text.")
+    (docs / "bad.txt").write_bytes(b"\x00\x00binary\x00")
+    with Engine.create(tmp_path / "ix") as e:
+        report = e.index_paths([docs])
+        assert report.added == 1
+        assert [os.path.basename(p) for p, _ in report.failed] == ["bad.txt"]
+        assert "binary" in report.failed[0][1]
+
+
+def test_a_file_that_fails_later_keeps_its_earlier_documents(tmp_path):
+    docs = tmp_path / "docs"
+    _write(docs / "a.txt", "Kept", "Text that was good once.")
+    with Engine.create(tmp_path / "ix") as e:
+        e.index_paths([docs])
+        (docs / "a.txt").write_bytes(b"\x00broken\x00")
+        report = e.index_paths([docs])
+        assert report.failed and e.search("kept").total == 1
+
+
+def test_rebuild_starts_from_an_empty_index(tmp_path):
+    with Engine.create(tmp_path / "ix") as e:
+        e.add([{"id": "1", "title": "t", "text": "x", "lang": "en"}])
+    with Engine.create(tmp_path / "ix", overwrite=True) as e:
+        assert e.stats().documents == 0

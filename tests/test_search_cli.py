@@ -1,0 +1,92 @@
+"""The `search` command through click's runner: exit codes and output."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from search.cli import main
+from tests.conftest import SAMPLES, SEEDS, need_shared
+
+
+@pytest.fixture
+def run(tmp_path):
+    runner = CliRunner()
+    index = str(tmp_path / "ix")
+
+    def invoke(*args):
+        return runner.invoke(main, ["--index", index, *args], catch_exceptions=False)
+
+    return invoke
+
+
+def test_index_then_query_json_puts_the_russian_seed_first(run):
+    need_shared()
+    result = run("index", str(SEEDS))
+    assert result.exit_code == 0, result.output
+    assert "2 added" in result.output and "ru 1" in result.output
+    result = run("query", "ядерная безопасность", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    top = data["hits"][0]
+    assert top["lang"] == "ru"
+    assert ["ядерной", True] in top["snippet"]
+
+
+def test_bare_text_is_short_for_query(run):
+    run("index", str(SAMPLES))
+    result = run("an ninh hat nhan")
+    assert result.exit_code == 0
+    assert "hạt nhân" in result.output
+
+
+def test_failed_inputs_are_listed_and_exit_1(run, tmp_path):
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "good.txt").write_text("Good\n\ntext", encoding="utf-8")
+    (tmp_path / "d" / "bad.txt").write_bytes(b"\x00\x01")
+    result = run("index", str(tmp_path / "d"))
+    assert result.exit_code == 1
+    assert "1 added" in result.output and "bad.txt" in result.output
+
+
+def test_stats_json(run):
+    run("index", str(SAMPLES))
+    data = json.loads(run("stats", "--json").output)
+    assert set(data) == {"documents", "languages", "size_bytes", "updated"}
+    assert data["documents"] >= 30 and {"vi", "ru", "en"} <= set(data["languages"])
+
+
+def test_remove_by_id_and_by_path(run):
+    run("index", str(SAMPLES))
+    before = json.loads(run("stats", "--json").output)["documents"]
+    assert run("remove", "sample-en-05").exit_code == 0
+    assert run("remove", str(SAMPLES / "vi" / "01.txt")).exit_code == 0
+    after = json.loads(run("stats", "--json").output)["documents"]
+    assert after == before - 2
+    assert run("remove", "no-such-id").exit_code == 1
+
+
+def test_analyze_shows_offsets(run):
+    result = run("analyze", "hạt nhân", "--lang", "vi")
+    assert result.exit_code == 0 and "hạt_nhân" in result.output and "0:8" in result.output
+
+
+def test_query_on_a_missing_index_is_one_clear_line_and_exit_1(run):
+    result = run("query", "x")
+    assert result.exit_code == 1
+    assert "no index at" in result.output and "Traceback" not in result.output
+
+
+def test_bad_query_exit_1_and_usage_error_exit_2(run):
+    run("index", str(SAMPLES))
+    assert run("query", "x" * 5000).exit_code == 1
+    assert run("query", "x", "--limit", "0").exit_code == 2
+
+
+def test_version_and_help():
+    runner = CliRunner()
+    assert runner.invoke(main, ["--version"]).exit_code == 0
+    for cmd in ("index", "query", "serve", "stats", "remove", "analyze"):
+        assert runner.invoke(main, [cmd, "--help"]).exit_code == 0

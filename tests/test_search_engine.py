@@ -1,0 +1,173 @@
+"""The library surface: the seeds' acceptance queries, syntax, ranking, snippets, errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from search import Document, DocumentError, Engine, QueryError
+
+
+def marked(hit):
+    return [text for text, is_match in hit.snippet if is_match]
+
+
+@pytest.mark.parametrize("query", ["ядерная безопасность", "безопасности ядерной"])
+def test_russian_seed_is_first_with_its_words_marked(seeds_engine, query):
+    results = seeds_engine.search(query)
+    top = results.hits[0]
+    assert top.lang == "ru" and "Узбекистан" in top.title
+    assert "ядерной" in marked(top) and "безопасности" in marked(top), top.snippet
+
+
+@pytest.mark.parametrize("query", ["an ninh hạt nhân", "an ninh hat nhan"])
+def test_vietnamese_seed_is_first_with_or_without_marks(seeds_engine, query):
+    top = seeds_engine.search(query).hits[0]
+    assert top.lang == "vi" and "an ninh hạt nhân" in top.title
+    assert "an ninh" in marked(top) and "hạt nhân" in marked(top), top.snippet
+
+
+def test_results_are_json_serialisable_dataclasses(seeds_engine):
+    results = seeds_engine.search("hạt nhân")
+    data = json.loads(json.dumps(results.to_dict(), ensure_ascii=False))
+    assert set(data) >= {"query", "total", "page", "limit", "took_ms", "languages", "hits"}
+    hit = data["hits"][0]
+    assert set(hit) == {"id", "title", "lang", "score", "date", "url", "path", "source", "snippet"}
+    assert data["languages"] == {"vi": 1}
+
+
+def test_snippet_parts_rebuild_a_slice_of_the_document(seeds_engine):
+    hit = seeds_engine.search("ядерная безопасность").hits[0]
+    text = "".join(t for t, _ in hit.snippet).strip("…")
+    assert text.replace("\n", " ") in seeds_engine.document(hit.id).text_parts[0][0].replace("\n", " ")
+
+
+def test_add_search_delete_and_stats(engine):
+    engine.add([Document(id="1", title="Electric buses", text="The city bought electric buses."),
+                {"id": "2", "title": "Xe buýt điện", "text": "Hà Nội mua thêm xe buýt điện."}])
+    assert engine.stats().documents == 2
+    assert engine.stats().languages == {"en": 1, "vi": 1}
+    assert [h.id for h in engine.search("electric buses")] == ["1"]
+    assert engine.delete("1") == 1
+    assert engine.search("electric").total == 0
+    assert engine.stats().documents == 1
+
+
+def test_adding_a_document_with_the_same_id_replaces_it(engine):
+    engine.add({"id": "1", "title": "Old", "text": "old words", "lang": "en"})
+    engine.add({"id": "1", "title": "New", "text": "new words", "lang": "en"})
+    assert engine.stats().documents == 1
+    assert engine.search("words").hits[0].title == "New"
+
+
+def test_bad_documents_name_the_problem(engine):
+    with pytest.raises(DocumentError, match="without an id"):
+        engine.add([{"title": "no id", "text": "x"}])
+    with pytest.raises(DocumentError, match="not text"):
+        engine.add([{"id": "1", "title": "t", "text": 42}])
+
+
+NEWS = [
+    {"id": "all", "title": "Summit", "text": "The nuclear security summit opened.", "lang": "en"},
+    {"id": "some", "title": "Summit", "text": "The nuclear plant nuclear nuclear opened.", "lang": "en"},
+    {"id": "ru", "title": "Саммит", "text": "Открылся саммит по ядерной безопасности в Вене.",
+     "lang": "ru", "date": "2024-03-01"},
+    {"id": "ru-old", "title": "Сталь", "text": "Цены на сталь выросли.", "lang": "ru",
+     "date": "2020-01-10"},
+    {"id": "vi-duong", "title": "Đường phố", "text": "Đường phố Hà Nội đông đúc.", "lang": "vi"},
+    {"id": "vi-dương", "title": "Dương liễu", "text": "Cây dương liễu bên hồ.", "lang": "vi"},
+    {"id": "mixed", "title": "Заявление", "text": "Министр процитировал доклад: nuclear security matters.",
+     "lang": "ru"},
+]
+
+
+@pytest.fixture
+def news(engine):
+    engine.add(NEWS)
+    return engine
+
+
+def test_documents_with_every_word_rank_above_those_with_some(news):
+    ids = [h.id for h in news.search("nuclear security", lang="en")]
+    assert ids[0] == "all" and "some" in ids
+
+
+def test_a_question_still_finds_a_partial_match(news):
+    assert news.search("when did the nuclear security summit open in vienna?", lang="en").total >= 1
+
+
+def test_phrase_negation_or_title_lang_and_date_syntax(news):
+    assert [h.id for h in news.search('"security summit"')] == ["all"]
+    assert "all" not in [h.id for h in news.search("nuclear -security", lang="en")]
+    assert {h.id for h in news.search("сталь OR саммит")} == {"ru", "ru-old"}
+    assert [h.id for h in news.search("title:саммит")] == ["ru"]
+    assert {h.id for h in news.search("nuclear lang:ru")} == {"mixed"}
+    assert [h.id for h in news.search("цены date:2020")] == ["ru-old"]
+    assert news.search("цены date:2021..2025").total == 0
+
+
+def test_exact_form_search(news):
+    assert [h.id for h in news.search("=безопасности")] == ["ru"]
+    assert news.search("=безопасность").total == 0
+
+
+def test_query_with_marks_ranks_exact_marks_first(news):
+    assert news.search("đường").hits[0].id == "vi-duong"
+    assert news.search("dương").hits[0].id == "vi-dương"
+    assert {h.id for h in news.search("duong")} == {"vi-duong", "vi-dương"}
+
+
+def test_english_words_in_a_russian_document_are_found(news):
+    assert "mixed" in [h.id for h in news.search("nuclear security")]
+
+
+def test_language_counts_cover_every_match_even_when_filtered(news):
+    results = news.search("nuclear", lang="en")
+    assert results.languages == {"en": 2, "ru": 1}
+    assert {h.lang for h in results} == {"en"}
+
+
+def test_paging(news):
+    first = news.search("nuclear", limit=1, page=1)
+    second = news.search("nuclear", limit=1, page=2)
+    assert first.total == second.total == 3
+    assert first.hits[0].id != second.hits[0].id
+
+
+@pytest.mark.parametrize("query", ['"unclosed', "title:", "-", "*", "a*", "OR", "NOT", "))((",
+                                   "lang:", "date:", "\x00\x07", "=", '""'])
+def test_odd_queries_give_results_or_nothing_but_never_crash(news, query):
+    news.search(query)
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    ({"text": "x" * 5000}, "limit"),
+    ({"text": "x", "page": 0}, "page"),
+    ({"text": "x", "page": 100_000}, "too deep"),
+    ({"text": "x", "limit": 0}, "limit"),
+    ({"text": "date:2024-13-45"}, "date"),
+])
+def test_bad_queries_raise_query_error_naming_the_fix(news, kwargs, match):
+    with pytest.raises(QueryError, match=match):
+        news.search(**kwargs)
+
+
+def test_analyze_returns_tokens_with_offsets(engine):
+    tokens = engine.analyze("Hạt nhân", lang="vi")
+    assert {"text": "hạt_nhân", "start": 0, "end": 8, "pos": 0, "source": "Hạt nhân",
+            "field": "body_vi"} in tokens
+    assert any(t["text"] == "hat_nhan" for t in tokens)
+
+
+def test_document_view_marks_the_query_in_the_whole_text(news):
+    view = news.document("ru", "ядерная безопасность")
+    assert [t for t, m in view.text_parts if m] == ["ядерной", "безопасности"]
+    assert news.document("missing") is None
+
+
+def test_engine_sees_commits_made_by_another_engine(tmp_path):
+    with Engine.create(tmp_path / "ix") as writer, Engine.open(tmp_path / "ix") as reader:
+        assert reader.search("buses").total == 0
+        writer.add([{"id": "1", "title": "Buses", "text": "Electric buses.", "lang": "en"}])
+        assert reader.search("buses").total == 1
