@@ -210,7 +210,9 @@ class Engine:
         if lang is None:
             counts = {k: len(v) for k, v in results.results.groups("lang").items()}
         else:
-            facet = searcher.search(built.query, limit=1, filter=built.filter, groupedby="lang")
+            # Counts for the facet ignore the language filter; no scores are needed for them.
+            facet = searcher.search(built.query, limit=None, scored=False, filter=built.filter,
+                                    groupedby="lang")
             counts = {k: len(v) for k, v in facet.groups("lang").items()}
         hits = []
         for hit in results:
