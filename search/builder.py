@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from whoosh.query import And, AndNot, ConstantScoreQuery, DateRange, NullQuery, Or, Query, Sequence, Term
+from whoosh.query import DateRange, Or, Query, Sequence, Term
 from whoosh.fields import Schema
 
 from analyzers import FOLDED_LANGUAGES, fold_diacritics, has_diacritics
@@ -31,20 +31,40 @@ class Weights:
     title: float = 2.0         # a title match, against a body match of 1
     folded: float = 0.3        # a match without diacritics when the query had them
     compound: float = 0.5      # a whole multi-syllable Vietnamese word, on top of its syllables
-    all_words: float = 1000.0  # bonus for matching every query word: they rank first
-    phrase: float = 0.0        # the clause's words next to each other, in order (off: no measured gain)
-
-
-@dataclass
-class Built:
-    query: Query
-    filter: Query | None
-    #: field -> term texts: what snippets look for in each field.
-    terms: dict[str, set[str]] = field(default_factory=dict)
+    all_words_first: bool = True  # documents with every query word rank above the rest
+    k1: float = 1.2            # BM25 term-frequency saturation
+    b: float = 0.75            # BM25 length normalisation
 
 
 # A unit alternative: (field, term text, boost)
 Alt = tuple[str, str, float]
+
+
+@dataclass
+class Unit:
+    """One query word: matches where any alternative does (and, for a phrase, where it holds)."""
+
+    alts: list[Alt]
+    phrase: Query | None = None
+
+
+@dataclass
+class Plan:
+    """What to score, per analysis language: units, bonus terms, exclusions, filters."""
+
+    units: dict[str, list[Unit]] = field(default_factory=dict)
+    bonus: dict[str, list[Alt]] = field(default_factory=dict)
+    #: Each entry excludes the documents matching all of its units.
+    negatives: list[list[Unit]] = field(default_factory=list)
+    date: Query | None = None
+
+    def terms(self) -> dict[str, set[str]]:
+        """field -> term texts of the positive side: what snippets look for."""
+        out: dict[str, set[str]] = {}
+        for lang, units in self.units.items():
+            for f, t, _ in [a for u in units for a in u.alts] + self.bonus.get(lang, []):
+                out.setdefault(f, set()).add(t)
+        return out
 
 
 class QueryBuilder:
@@ -117,74 +137,55 @@ class QueryBuilder:
     # -- building ----------------------------------------------------------
 
     @staticmethod
-    def _or(alts: list[Alt], title_only: bool = False) -> Query | None:
-        terms = [Term(f, t, boost=b) for f, t, b in alts
-                 if not title_only or f.startswith("title")]
-        if not terms:
-            return None
-        return terms[0] if len(terms) == 1 else Or(terms)
+    def _title_only(alts: list[Alt]) -> list[Alt]:
+        return [a for a in alts if a[0].startswith("title")]
 
-    def _sequence(self, seq: list[list[Alt]], boost: float) -> Query | None:
-        parts = [self._or(alts) for alts in seq]
-        if not parts or any(p is None for p in parts):
+    def _sequence(self, seq: list[list[Alt]]) -> Query | None:
+        parts = [Or([Term(f, t) for f, t, _ in alts]) if len(alts) > 1 else Term(*alts[0][:2])
+                 for alts in seq if alts]
+        if len(parts) != len(seq) or not parts:
             return None
-        return Sequence(parts, slop=1, boost=boost)  # type: ignore[arg-type]
+        return Sequence(parts, slop=1)
 
-    def _clause(self, clause: Clause, lang: str, terms: dict[str, set[str]]
-                ) -> tuple[list[Query], list[Query]]:
-        """(units, bonus queries) of one clause in one language."""
+    def _clause(self, clause: Clause, lang: str) -> tuple[list[Unit], list[Alt]]:
+        """Units and bonus terms of one clause in one language."""
         units, bonus, seqs = self._units(clause, lang)
-        for alt in [a for u in units for a in u] + bonus:
-            terms.setdefault(alt[0], set()).add(alt[1])
-        if clause.phrase:
-            phrase = [q for q in (self._sequence(s, 1.0) for s in seqs) if q is not None]
-            if not phrase:  # one word in quotes: just that word
-                return [q for q in (self._or(u, clause.title_only) for u in units) if q], []
+        if clause.title_only:
+            units = [self._title_only(u) for u in units]
+            bonus = self._title_only(bonus)
+        units = [u for u in units if u]
+        if clause.phrase and seqs and units:
             if clause.title_only:
-                phrase = phrase[1:] or phrase
-            return [Or(phrase) if len(phrase) > 1 else phrase[0]], []
-        unit_queries = [q for q in (self._or(u, clause.title_only) for u in units) if q]
-        extra = [q for q in [self._or(bonus, clause.title_only)] if q]
-        if self.w.phrase and seqs and not clause.title_only:
-            extra += [q for q in [self._sequence(seqs[0], self.w.phrase)] if q]
-        return unit_queries, extra
+                seqs = [s for s in seqs if s and s[0] and s[0][0][0].startswith("title")] or seqs
+            phrases = [q for q in (self._sequence(s) for s in seqs) if q is not None]
+            if phrases:
+                phrase = Or(phrases) if len(phrases) > 1 else phrases[0]
+                return [Unit([a for u in units for a in u], phrase)], bonus
+        return [Unit(u) for u in units], bonus
 
-    def _language_query(self, parsed: ParsedQuery, lang: str, terms: dict[str, set[str]]
-                        ) -> Query | None:
-        units: list[Query] = []
-        extra: list[Query] = []
-        for group in parsed.groups:
-            group_units: list[Query] = []
-            for clause in group:
-                u, e = self._clause(clause, lang, terms)
-                group_units += u
-                extra += e
-            if len(group) > 1 and group_units:
-                units.append(Or(group_units))
-            else:
-                units += group_units
-        if not units:
-            return None
-        scored = Or(units + extra) if len(units) + len(extra) > 1 else units[0]
-        if len(units) == 1:
-            return scored
-        return Or([ConstantScoreQuery(And(units), score=self.w.all_words), scored])
-
-    def build(self, parsed: ParsedQuery, languages: list[str]) -> Built:
-        terms: dict[str, set[str]] = {}
-        per_lang = [q for q in (self._language_query(parsed, lang, terms) for lang in languages)
-                    if q is not None]
-        query: Query = Or(per_lang) if len(per_lang) > 1 else (per_lang[0] if per_lang else NullQuery)
-        negatives: list[Query] = []
-        for clause in parsed.negative:
-            for lang in languages:
-                u, _ = self._clause(clause, lang, {})
+    def build(self, parsed: ParsedQuery, languages: list[str]) -> Plan:
+        plan = Plan()
+        for lang in languages:
+            units: list[Unit] = []
+            bonus: list[Alt] = []
+            for group in parsed.groups:
+                group_units: list[Unit] = []
+                for clause in group:
+                    u, b = self._clause(clause, lang)
+                    group_units += u
+                    bonus += b
+                if len(group) > 1 and group_units:
+                    # An OR group is one word: any of its clauses' words matches it.
+                    units.append(Unit([a for u in group_units for a in u.alts]))
+                else:
+                    units += group_units
+            if units:
+                plan.units[lang] = units
+                plan.bonus[lang] = bonus
+            for clause in parsed.negative:
+                u, _ = self._clause(clause, lang)
                 if u:
-                    negatives.append(And(u) if len(u) > 1 else u[0])
-        if negatives and per_lang:
-            query = AndNot(query, Or(negatives))
-        filters: list[Query] = []
+                    plan.negatives.append(u)
         if parsed.date_from or parsed.date_to:
-            filters.append(DateRange("day", parsed.date_from, parsed.date_to))
-        return Built(query, And(filters) if len(filters) > 1 else (filters[0] if filters else None),
-                     terms)
+            plan.date = DateRange("day", parsed.date_from, parsed.date_to)
+        return plan

@@ -7,19 +7,18 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Iterator, Mapping
 
-from whoosh.query import Term
-
 from analyzers import analyze as _analyze
 from analyzers import canonical_language, detect_language
 from analyzers.registry import analysis_language
 
 from index import Document, IndexReport, IndexStore, Indexer, QueryError
+from index.postings import IndexArrays, term_spans
 from index.readers import MAX_FILE_BYTES
 from index.schema import body_field, title_field
 from search.builder import QueryBuilder, Weights
 from search.query import parse
-from search.ranking import LanguageBM25F
-from search.snippets import Snippet, make_snippet, mark_all, term_spans
+from search.ranking import Ranker
+from search.snippets import Snippet, make_snippet, mark_all
 
 #: The deepest result a query may ask for (page x limit): deeper pages cost more than they help.
 MAX_DEPTH = 10_000
@@ -92,6 +91,16 @@ class Stats:
         return asdict(self)
 
 
+#: The rarest matched terms a snippet marks: frequent words add noise and cost.
+SNIPPET_TERMS = 12
+
+
+def _snippet_terms(terms: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Body terms to mark, rarest first; the marked field wins over its diacritic-free twin."""
+    marked = [(f, t) for f, t in terms if f.startswith("body_")]
+    return (marked or [(f, t) for f, t in terms if f.startswith("bodyf_")])[:SNIPPET_TERMS]
+
+
 class Engine:
     """A searchable collection: a Whoosh index on disk or in memory.
 
@@ -108,7 +117,7 @@ class Engine:
         self._indexer = Indexer(store, batch_size=batch_size, lock_timeout=lock_timeout,
                                 max_file_bytes=max_file_bytes)
         self._builder = QueryBuilder(store.ix.schema, weights)
-        self._weighting = LanguageBM25F()
+        self._arrays_cache: IndexArrays | None = None
 
     # -- opening -------------------------------------------------------------
 
@@ -172,6 +181,12 @@ class Engine:
 
     # -- reading -------------------------------------------------------------
 
+    def _arrays(self, searcher: Any) -> IndexArrays:
+        """Numpy views of the current searcher, rebuilt after a new commit."""
+        if self._arrays_cache is None or self._arrays_cache.searcher is not searcher:
+            self._arrays_cache = IndexArrays(searcher)
+        return self._arrays_cache
+
     def _languages(self, searcher) -> list[str]:  # type: ignore[no-untyped-def]
         return sorted(t.decode() for t in searcher.reader().lexicon("alang"))
 
@@ -189,46 +204,25 @@ class Engine:
         parsed = parse(text)
         lang = canonical_language(lang) or parsed.lang
         searcher = self._store.searcher()
-        searcher.weighting = self._weighting
         # Every language is queried, the filter keeps one: the facet counts the others.
         languages = self._languages(searcher)
         empty = Results(text, 0, page, limit, [], {}, 0.0)
         if parsed.empty or not languages:
             empty.took_ms = (time.perf_counter() - started) * 1000
             return empty
-        built = self._builder.build(parsed, languages)
-        filters = [f for f in [built.filter] if f is not None]
-        lang_filter = Term("lang", lang) if lang else None
-        if lang_filter is not None:
-            from whoosh.query import And
-
-            combined = And(filters + [lang_filter]) if filters else lang_filter
-        else:
-            combined = filters[0] if filters else None
-        results = searcher.search_page(built.query, page, pagelen=limit, filter=combined,
-                                       groupedby="lang" if lang is None else None)
-        if lang is None:
-            counts = {k: len(v) for k, v in results.results.groups("lang").items()}
-        else:
-            # Counts for the facet ignore the language filter; no scores are needed for them.
-            facet = searcher.search(built.query, limit=None, scored=False, filter=built.filter,
-                                    groupedby="lang")
-            counts = {k: len(v) for k, v in facet.groups("lang").items()}
+        plan = self._builder.build(parsed, languages)
+        ranked = Ranker(self._arrays(searcher), self._builder.w).rank(
+            plan, lang=lang, offset=(page - 1) * limit, limit=limit)
         hits = []
-        for hit in results:
-            stored = hit.fields()
-            alang = analysis_language(stored.get("lang", ""))
-            fields = tuple(f for f in (body_field(alang), body_field(alang, True))
-                           if f in built.terms)
-            spans = term_spans(searcher, hit.docnum, built.terms, fields)
+        for docnum, score, terms in zip(ranked.docnums, ranked.scores, ranked.matched):
+            stored = searcher.stored_fields(docnum)
+            body = _snippet_terms(terms)
             hits.append(Hit(
                 id=stored["id"], title=stored.get("title", ""), lang=stored.get("lang", ""),
-                score=round(float(hit.score or 0.0), 4), date=stored.get("date"),
-                url=stored.get("url"), path=stored.get("path"), source=stored.get("source"),
-                snippet=make_snippet(stored.get("text", ""), spans)))
-        total = results.total
-        counts = {k.decode() if isinstance(k, bytes) else str(k): n
-                  for k, n in sorted(counts.items(), key=lambda kv: -kv[1])}
+                score=round(score, 4), date=stored.get("date"), url=stored.get("url"),
+                path=stored.get("path"), source=stored.get("source"),
+                snippet=make_snippet(stored.get("text", ""), term_spans(searcher, docnum, body))))
+        total, counts = ranked.total, ranked.languages
         return Results(text, total, page, limit, hits, counts,
                        round((time.perf_counter() - started) * 1000, 2))
 
@@ -247,11 +241,12 @@ class Engine:
             parsed = parse(query)
             alang = analysis_language(stored.get("lang", ""))
             if not parsed.empty:
-                built = self._builder.build(parsed, [alang])
+                terms = self._builder.build(parsed, [alang]).terms()
+                pairs = [(f, t) for f, ts in terms.items() for t in ts]
                 parts = mark_all(text, term_spans(
-                    searcher, docnum, built.terms, (body_field(alang), body_field(alang, True))))
+                    searcher, docnum, [p for p in pairs if p[0].startswith("body")]))
                 title_parts = mark_all(title, term_spans(
-                    searcher, docnum, built.terms, (title_field(alang), title_field(alang, True))))
+                    searcher, docnum, [p for p in pairs if p[0].startswith("title")]))
         return DocumentView(
             id=stored["id"], title=title, lang=stored.get("lang", ""), date=stored.get("date"),
             url=stored.get("url"), path=stored.get("path"), source=stored.get("source"),

@@ -9,40 +9,13 @@ window with the most distinct matched terms. A snippet is data,
 from __future__ import annotations
 
 import regex
-from whoosh.searching import Searcher
 
 Snippet = list[tuple[str, bool]]
 
 #: The snippet's length in characters, about two lines of a results page.
 WIDTH = 260
-#: At most this many occurrences of one term are considered.
-_MAX_SPANS_PER_TERM = 64
 _ELLIPSIS = "…"
 _BOUNDARY = regex.compile(r"[\s]")
-
-
-def term_spans(searcher: Searcher, docnum: int, terms: dict[str, set[str]],
-               fields: tuple[str, ...]) -> list[tuple[int, int, str]]:
-    """``(start, end, term)`` of every occurrence of the terms in ``docnum``'s fields."""
-    for sub, offset in searcher.leaf_searchers():
-        if offset <= docnum < offset + sub.doc_count_all():
-            break
-    else:
-        return []
-    reader = sub.reader()
-    local = docnum - offset
-    spans: list[tuple[int, int, str]] = []
-    for fieldname in fields:
-        for text in terms.get(fieldname, ()):
-            try:
-                m = reader.postings(fieldname, text)
-            except Exception:  # TermNotFound: the term is not in this segment
-                continue
-            m.skip_to(local)
-            if m.is_active() and m.id() == local:
-                for _pos, start, end in m.value_as("characters")[:_MAX_SPANS_PER_TERM]:
-                    spans.append((start, end, text))
-    return spans
 
 
 def _merge(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, frozenset[str]]]:

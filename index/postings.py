@@ -1,0 +1,201 @@
+"""Postings and per-document columns of one searcher, as numpy arrays.
+
+Whoosh's matcher trees score one document at a time in Python; a query of many
+words over tens of thousands of documents spends most of its time there. The
+ranking in :mod:`search.ranking` scores a term at a time instead, over these
+arrays: a term's postings as document numbers and weights, a field's lengths
+per document, each document's language. Arrays are built on first use and
+kept for the searcher's life (postings in a bounded cache).
+
+This reads Whoosh's W3 codec blocks directly, so whoosh-reloaded is pinned;
+``tests/test_index_postings.py`` checks the arrays against Whoosh's own matchers.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+from whoosh.query import Query
+from whoosh.searching import Searcher
+from whoosh.util.numeric import byte_to_length
+
+#: Cached postings, counted in entries (document numbers) over all terms.
+_POSTINGS_BUDGET = 20_000_000
+_LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
+_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+
+
+def _block_arrays(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
+    """All (ids, weights) of a leaf matcher, a block at a time."""
+    ids: list[Any] = []
+    weights: list[Any] = []
+    m = matcher
+    while m.is_active():
+        m._read_ids()
+        m._read_weights()
+        ids.append(np.asarray(m._ids, dtype=np.int64))
+        weights.append(np.asarray(m._weights, dtype=np.float32))
+        m._next_block()
+    if not ids:
+        return _EMPTY
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+class IndexArrays:
+    """Numpy views of one :class:`whoosh.searching.Searcher`."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
+        self.leaves = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
+        self.size = searcher.doc_count_all()
+        self._lengths: dict[str, np.ndarray] = {}
+        self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._cached = 0
+        self._alive: np.ndarray | None = None
+        self._codes: dict[str, tuple[list[str], np.ndarray]] = {}
+
+    # -- per document ---------------------------------------------------------
+
+    @property
+    def alive(self) -> np.ndarray:
+        """True for every document that is not deleted."""
+        if self._alive is None:
+            alive = np.ones(self.size, dtype=bool)
+            for reader, offset in self.leaves:
+                if reader.has_deletions():
+                    deleted = np.fromiter(reader.deleted_docs_set, dtype=np.int64)
+                    alive[deleted + offset] = False
+            self._alive = alive
+        return self._alive
+
+    def codes(self, fieldname: str) -> tuple[list[str], np.ndarray]:
+        """For a one-value field (``lang``, ``alang``): its values, and each document's index in them.
+
+        Documents without a value get -1.
+        """
+        if fieldname not in self._codes:
+            values = sorted({t.decode("utf-8") for reader, _ in self.leaves
+                             for t in reader.lexicon(fieldname)})
+            codes = np.full(self.size, -1, dtype=np.int16)
+            for i, value in enumerate(values):
+                ids, _ = self.postings(fieldname, value)
+                codes[ids] = i
+            self._codes[fieldname] = (values, codes)
+        return self._codes[fieldname]
+
+    def lengths(self, fieldname: str) -> np.ndarray:
+        """Each document's length in ``fieldname`` (as Whoosh stores it: one byte, approximate)."""
+        if fieldname not in self._lengths:
+            out = np.zeros(self.size, dtype=np.float32)
+            for reader, offset in self.leaves:
+                n = reader.doc_count_all()
+                column = None
+                perdoc = getattr(reader, "_perdoc", None)
+                if perdoc is not None and hasattr(perdoc, "_cached_reader"):
+                    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+                    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+                if column is not None:
+                    raw = np.fromiter((column[i] for i in range(n)), dtype=np.uint8, count=n)
+                    out[offset:offset + n] = _LENGTH_OF_BYTE[raw]
+                else:
+                    for i in range(n):
+                        out[offset + i] = reader.doc_field_length(i, fieldname, 0)
+            self._lengths[fieldname] = out
+        return self._lengths[fieldname]
+
+    def field_length(self, fieldname: str) -> float:
+        return float(self.searcher.field_length(fieldname))
+
+    # -- per term -------------------------------------------------------------
+
+    def postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Document numbers (ascending, deleted ones included) and weights of a term."""
+        key = (fieldname, text)
+        cached = self._postings.get(key)
+        if cached is not None:
+            self._postings.move_to_end(key)
+            return cached
+        ids_parts, weight_parts = [], []
+        for reader, offset in self.leaves:
+            if (fieldname, text) not in reader:
+                continue
+            m = _leaf_matcher(reader, fieldname, text)
+            ids, weights = _block_arrays(m) if hasattr(m, "_read_ids") else _generic_arrays(m)
+            ids_parts.append(ids + offset)
+            weight_parts.append(weights)
+        result = (np.concatenate(ids_parts), np.concatenate(weight_parts)) if ids_parts else _EMPTY
+        self._postings[key] = result
+        self._cached += len(result[0])
+        while self._cached > _POSTINGS_BUDGET and len(self._postings) > 1:
+            _, (old, _w) = self._postings.popitem(last=False)
+            self._cached -= len(old)
+        return result
+
+    def docs_for(self, query: Query) -> np.ndarray:
+        """A mask of the documents a Whoosh query matches (phrases, date ranges)."""
+        mask = np.zeros(self.size, dtype=bool)
+        docs = list(self.searcher.docs_for_query(query))
+        if docs:
+            mask[np.asarray(docs, dtype=np.int64)] = True
+        return mask
+
+
+def _generic_arrays(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
+    ids, weights = [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32)
+
+
+def _leaf_matcher(reader: Any, fieldname: str, text: str) -> Any:
+    """The raw matcher of a term in one segment (deletions are the caller's business)."""
+    if hasattr(reader, "_terms"):
+        return reader._terms.matcher(fieldname, reader._text_to_bytes(fieldname, text),
+                                     reader.schema[fieldname].format)
+    return reader.postings(fieldname, text)
+
+
+def term_spans(searcher: Searcher, docnum: int,
+               terms: list[tuple[str, str]], per_term: int = 64) -> list[tuple[int, int, str]]:
+    """``(start, end, term)`` of the occurrences of ``(field, term)`` pairs in one document.
+
+    The character offsets come from the postings (``chars=True`` fields): only
+    the block holding the document is decoded.
+    """
+    from bisect import bisect_left
+
+    for sub, offset in searcher.leaf_searchers():
+        if offset <= docnum < offset + sub.doc_count_all():
+            break
+    else:
+        return []
+    reader = sub.reader()
+    local = docnum - offset
+    spans: list[tuple[int, int, str]] = []
+    for fieldname, text in terms:
+        if (fieldname, text) not in reader:
+            continue
+        m = _leaf_matcher(reader, fieldname, text)
+        if not hasattr(m, "_read_ids"):
+            m.skip_to(local)
+            found = m.is_active() and m.id() == local
+            chars = m.value_as("characters") if found else []
+        else:
+            while m.is_active() and m.block_max_id() < local:
+                m._next_block()
+            if not m.is_active():
+                continue
+            m._read_ids()
+            i = bisect_left(m._ids, local)
+            if i >= len(m._ids) or m._ids[i] != local:
+                continue
+            m._read_values()
+            chars = m.format.decode_characters(m._values[i])
+        for _pos, start, end in chars[:per_term]:
+            spans.append((start, end, text))
+    return spans
