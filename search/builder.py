@@ -30,8 +30,10 @@ class Weights:
 
     title: float = 2.0         # a title match, against a body match of 1
     folded: float = 0.3        # a match without diacritics when the query had them
-    compound: float = 0.5      # a whole multi-syllable Vietnamese word, on top of its syllables
-    all_words_first: bool = True  # documents with every query word rank above the rest
+    compound: float = 0.25     # a whole multi-syllable Vietnamese word, on top of its syllables
+    pair: float = 0.5          # without marks: two neighbouring syllables that form an indexed word
+    all_words_first: bool = True  # documents with every query word rank above the rest ...
+    strict_words: int = 4      # ... for queries of at most this many words (longer ones are questions)
     k1: float = 1.2            # BM25 term-frequency saturation
     b: float = 0.75            # BM25 length normalisation
 
@@ -118,7 +120,7 @@ class QueryBuilder:
                 unit += [(tff, t, w.title * w.folded) for t in folded]
                 unit += [(bff, t, w.folded) for t in folded]
                 units.append(unit)
-            for _, c in compounds:
+            for c in sorted({c for _, c in compounds}):
                 bonus += [(tf, c, w.title * w.compound), (bf, c, w.compound)]
             seq_field = bf
         else:
@@ -129,7 +131,7 @@ class QueryBuilder:
             # syllables that form a word in the index lift the documents holding it.
             for a, b in zip(positions, positions[1:]):
                 c = a[0] + _JOINER + b[0]
-                bonus += [(tff, c, w.title * w.compound), (bff, c, w.compound)]
+                bonus += [(tff, c, w.title * w.pair), (bff, c, w.pair)]
             seq_field = bff
         seqs = [[[(seq_field, t, 1.0) for t in alts] for alts in positions]]
         return units, bonus, seqs if len(units) > 1 else []

@@ -39,9 +39,8 @@ class Ranker:
         counts = np.bincount(self.alang[alive & (self.alang >= 0)], minlength=len(self.alang_values))
         self.docs_in = {lang: int(counts[i]) for i, lang in enumerate(self.alang_values)}
 
-    def _term(self, alt: Alt) -> tuple[np.ndarray, np.ndarray]:
-        """Document numbers and BM25 scores of one (field, term, boost)."""
-        fieldname, text, boost = alt
+    def _norm_tf(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Live document numbers of a term, and its length-normalised frequency in each."""
         ids, tf = self.a.postings(fieldname, text)
         if not len(ids):
             return ids, tf
@@ -50,19 +49,50 @@ class Ranker:
             ids, tf = ids[alive], tf[alive]
         lang = field_language(fieldname) or ""
         n = max(self.docs_in.get(lang, 0), 1)
+        avgfl = self.a.field_length(fieldname) / n or 1.0
+        b = self.w.b
+        dl = self.a.lengths(fieldname)[ids]
+        return ids, tf / (1.0 - b + b * dl / avgfl)
+
+    def _group(self, alts: list[Alt]) -> tuple[np.ndarray, np.ndarray]:
+        """BM25F of one term over its fields: weighted frequencies summed, then saturated.
+
+        ``alts`` are the same term in a title and a body field; their boosts are
+        relative field weights, the body's (or the only field's) boost scales the score.
+        """
+        scale = next((bo for f, _, bo in alts if f.startswith("body")), alts[0][2]) or 1.0
+        parts = [(self._norm_tf(f, t), bo / scale) for f, t, bo in alts]
+        parts = [((ids, tf), w) for (ids, tf), w in parts if len(ids)]
+        if not parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        if len(parts) == 1:
+            (ids, tf), w = parts[0]
+            pseudo = tf.astype(np.float64) * w
+        else:
+            all_ids = np.concatenate([ids for (ids, _), _ in parts])
+            weights = np.concatenate([tf.astype(np.float64) * w for (_, tf), w in parts])
+            ids, inverse = np.unique(all_ids, return_inverse=True)
+            pseudo = np.bincount(inverse, weights=weights)
+        lang = field_language(alts[0][0]) or ""
+        n = max(self.docs_in.get(lang, 0), 1)
         df = len(ids)
         idf = log(1.0 + (n - df + 0.5) / (df + 0.5))
-        avgfl = self.a.field_length(fieldname) / n or 1.0
-        k1, b = self.w.k1, self.w.b
-        dl = self.a.lengths(fieldname)[ids]
-        scores = (idf * boost * (k1 + 1.0)) * tf / (tf + k1 * (1.0 - b + b * dl / avgfl))
-        return ids, scores.astype(np.float64)
+        k1 = self.w.k1
+        return ids, (scale * idf * (k1 + 1.0)) * pseudo / (k1 + pseudo)
+
+    def _scored(self, alts: list[Alt]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Alternatives grouped by term (``title_vi``/``body_vi`` of one word together), scored."""
+        groups: dict[tuple[str, str], list[Alt]] = {}
+        for alt in alts:
+            kind, _, lang = alt[0].partition("_")
+            folded = kind.endswith("f")
+            groups.setdefault((lang + ("f" if folded else ""), alt[1]), []).append(alt)
+        return [self._group(g) for g in groups.values()]
 
     def _unit_mask(self, unit: Unit, score: np.ndarray | None) -> np.ndarray:
         mask = np.zeros(self.a.size, dtype=bool)
         restrict = self.a.docs_for(unit.phrase) if unit.phrase is not None else None
-        for alt in unit.alts:
-            ids, s = self._term(alt)
+        for ids, s in self._scored(unit.alts):
             if restrict is not None:
                 keep = restrict[ids]
                 ids, s = ids[keep], s[keep]
@@ -76,15 +106,17 @@ class Ranker:
         score = np.zeros(size, dtype=np.float64)
         coverage = np.zeros(size, dtype=np.int32)
         needed = np.zeros(len(self.alang_values) + 1, dtype=np.int32)
+        matched = np.zeros(size, dtype=bool)
         for alang, units in plan.units.items():
             for unit in units:
-                coverage += self._unit_mask(unit, score)
-            for alt in plan.bonus.get(alang, []):
-                ids, s = self._term(alt)
+                mask = self._unit_mask(unit, score)
+                matched |= mask
+                coverage += mask
+            for ids, s in self._scored(plan.bonus.get(alang, [])):
                 score[ids] += s
             if alang in self.alang_values:
                 needed[self.alang_values.index(alang)] = len(units)
-        matched = (coverage > 0) & self.a.alive
+        matched &= self.a.alive
         for negative in plan.negatives:
             hit = np.ones(size, dtype=bool)
             for unit in negative:
@@ -101,8 +133,9 @@ class Ranker:
         candidates = np.nonzero(matched)[0]
         total = len(candidates)
         key = score[candidates]
+        need = needed[self.alang[candidates]]
         if self.w.all_words_first:
-            full = coverage[candidates] >= needed[self.alang[candidates]]
+            full = (coverage[candidates] >= need) & (need <= self.w.strict_words)
             key = key + full * 1e9
         depth = offset + limit
         if total > depth * 4:
