@@ -9,16 +9,19 @@ text it came from (``startchar:endchar``).
 from analyzers.detect import detect_language
 from analyzers.normalize import fold_diacritics, has_diacritics, normalize_text
 from analyzers.registry import (
+    EXACT_LANGUAGES,
     LANGUAGES,
     FOLDED_LANGUAGES,
     AnalyzedToken,
     analyze,
     analyzer_for,
     canonical_language,
+    exact_analyzer_for,
     folded_analyzer_for,
 )
 
 __all__ = [
+    "EXACT_LANGUAGES",
     "LANGUAGES",
     "FOLDED_LANGUAGES",
     "AnalyzedToken",
@@ -26,6 +29,7 @@ __all__ = [
     "analyzer_for",
     "canonical_language",
     "detect_language",
+    "exact_analyzer_for",
     "fold_diacritics",
     "folded_analyzer_for",
     "has_diacritics",

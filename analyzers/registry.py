@@ -37,10 +37,17 @@ _FOLDED_FACTORIES: dict[str, Callable[[], Analyzer]] = {
     "vi": vi.vietnamese_folded,
 }
 
+_EXACT_FACTORIES: dict[str, Callable[[], Analyzer]] = {
+    "ru": ru.exact,
+    "uk": ru.exact,
+}
+
 #: Every language with an analyzer of its own, and :data:`OTHER`.
 LANGUAGES: tuple[str, ...] = tuple(_FACTORIES)
 #: Languages that also get a field without diacritics, for queries typed without marks.
 FOLDED_LANGUAGES: tuple[str, ...] = tuple(_FOLDED_FACTORIES)
+#: Languages whose analyzer reduces words to lemmas, and so keep exact forms apart too.
+EXACT_LANGUAGES: tuple[str, ...] = tuple(_EXACT_FACTORIES)
 
 _ALIASES = {"iw": "he", "in": "id", "nb": "no", "nn": "no", "zh-hans": "zh", "zh-hant": "zh"}
 
@@ -70,6 +77,12 @@ def folded_analyzer_for(lang: str) -> Analyzer | None:
     return factory() if factory else None
 
 
+def exact_analyzer_for(lang: str) -> Analyzer | None:
+    """The exact-forms analyzer for ``lang``, or ``None`` if it has none."""
+    factory = _EXACT_FACTORIES.get(lang)
+    return factory() if factory else None
+
+
 @dataclass(frozen=True)
 class AnalyzedToken:
     """One token: what is indexed, where it came from in the text, its position."""
@@ -81,13 +94,18 @@ class AnalyzedToken:
     source: str
 
 
-def analyze(text: str, lang: str, *, folded: bool = False, mode: str = "index") -> list[AnalyzedToken]:
+def analyze(text: str, lang: str, *, folded: bool = False, exact: bool = False,
+            mode: str = "index") -> list[AnalyzedToken]:
     """Run ``lang``'s analyzer over ``text`` (normalised to NFC first).
 
+    ``folded`` and ``exact`` pick the diacritic-free or the exact-forms analyzer.
     ``source`` of each token is the slice of the normalised text it points at.
     """
     text = normalize_text(text)
-    analyzer = folded_analyzer_for(lang) if folded else analyzer_for(lang)
+    if exact:
+        analyzer = exact_analyzer_for(lang)
+    else:
+        analyzer = folded_analyzer_for(lang) if folded else analyzer_for(lang)
     if analyzer is None:
         return []
     return [

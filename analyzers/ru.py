@@ -1,9 +1,11 @@
 """Russian and Ukrainian: pymorphy3 lemmas, ``ё`` folded to ``е``, stop words.
 
 Each word is indexed as every lemma pymorphy3 proposes for it (``стали`` is a
-form of both ``стать`` and ``сталь``) and, at the same position, as its exact
-form marked with ``=`` so that ``=стали`` finds only that spelling. Latin words
-inside a Russian text (names, quoted English) are stemmed as English.
+form of both ``стать`` and ``сталь``). The exact forms go to a field of their
+own, with counts but no positions or offsets (:func:`exact`), so that
+``=стали`` finds only that spelling without doubling the postings of the
+lemma field. Latin words inside a Russian text (names, quoted English) are
+stemmed as English.
 """
 
 from __future__ import annotations
@@ -14,8 +16,6 @@ from typing import Iterable, Iterator
 from whoosh.analysis import Analyzer, Filter, Token
 
 from analyzers.base import LowercaseFilter, WordTokenizer, _stemmer
-
-EXACT_PREFIX = "="
 
 RUSSIAN_STOP_WORDS = frozenset("""
 а без более бы был была были было быть в вам вас весь во вот все всего всех вы где да даже для до
@@ -58,7 +58,7 @@ def _lemmatizer(lang: str):  # type: ignore[no-untyped-def]
 
 
 class CyrillicLemmaFilter(Filter):
-    """Replace each Cyrillic word with its lemmas, and keep its exact form."""
+    """Replace each Cyrillic word with its lemmas."""
 
     def __init__(self, lang: str = "ru", stoplist: Iterable[str] = ()) -> None:
         self.lang = lang
@@ -82,9 +82,15 @@ class CyrillicLemmaFilter(Filter):
             for lemma in lemmas(word):
                 t.text = lemma
                 yield t
-            if t.mode != "query":  # the query parser asks for exact forms itself
-                t.text = EXACT_PREFIX + word
-                yield t
+
+
+class YoFilter(Filter):
+    """``ё`` -> ``е``: Russian text writes either."""
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        for t in tokens:
+            t.text = t.text.replace("ё", "е")
+            yield t
 
 
 def russian() -> Analyzer:
@@ -93,3 +99,8 @@ def russian() -> Analyzer:
 
 def ukrainian() -> Analyzer:
     return WordTokenizer() | LowercaseFilter() | CyrillicLemmaFilter("uk", UKRAINIAN_STOP_WORDS)
+
+
+def exact() -> Analyzer:
+    """Exact word forms (lower case, ``ё`` folded), for ``=word`` searches."""
+    return WordTokenizer() | LowercaseFilter() | YoFilter()

@@ -2,7 +2,7 @@
 
 Each language has its own fields (``title_ru``, ``body_ru`` ...) analysed by its
 own analyzer; Vietnamese also has diacritic-free twins (``titlef_vi``,
-``bodyf_vi``). Postings keep character offsets, so snippets are cut from the
+``bodyf_vi``), Russian and Ukrainian a field of exact word forms (``exact_ru``). Postings keep character offsets, so snippets are cut from the
 stored text without analysing it again.
 """
 
@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
-from analyzers import FOLDED_LANGUAGES, LANGUAGES, analyzer_for, folded_analyzer_for
+from analyzers import (EXACT_LANGUAGES, FOLDED_LANGUAGES, LANGUAGES, analyzer_for,
+                       exact_analyzer_for, folded_analyzer_for)
 
 #: Bumped whenever the schema or the analysis changes what is indexed.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def title_field(lang: str, folded: bool = False) -> str:
@@ -24,10 +25,14 @@ def body_field(lang: str, folded: bool = False) -> str:
     return f"bodyf_{lang}" if folded else f"body_{lang}"
 
 
+def exact_field(lang: str) -> str:
+    return f"exact_{lang}"
+
+
 def field_language(fieldname: str) -> str | None:
     """``body_ru`` -> ``ru``; ``None`` for fields that are not analysed text."""
     head, _, lang = fieldname.partition("_")
-    return lang if head in ("title", "body", "titlef", "bodyf") and lang else None
+    return lang if head in ("title", "body", "titlef", "bodyf", "exact") and lang else None
 
 
 def build_schema() -> Schema:
@@ -52,4 +57,7 @@ def build_schema() -> Schema:
         folded = folded_analyzer_for(lang)
         schema.add(title_field(lang, True), TEXT(analyzer=folded, phrase=True, chars=True))
         schema.add(body_field(lang, True), TEXT(analyzer=folded, phrase=True, chars=True))
+    for lang in EXACT_LANGUAGES:
+        # Counts only: exact forms are for matching; offsets come from the lemma field.
+        schema.add(exact_field(lang), TEXT(analyzer=exact_analyzer_for(lang), phrase=False))
     return schema

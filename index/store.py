@@ -173,7 +173,9 @@ class IndexStore:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                w = self.ix.writer(procs=procs, limitmb=limitmb) if procs > 1 \
+                # Several processes analyse and write a segment each; the segments are
+                # kept as they are (multisegment), not merged, which would be serial again.
+                w = self.ix.writer(procs=procs, limitmb=limitmb, multisegment=True) if procs > 1 \
                     else self.ix.writer(limitmb=limitmb)
                 break
             except LockError:

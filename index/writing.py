@@ -9,13 +9,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
-from analyzers import FOLDED_LANGUAGES, canonical_language, detect_language
+from analyzers import EXACT_LANGUAGES, FOLDED_LANGUAGES, canonical_language, detect_language
 from analyzers.registry import analysis_language
 
 from index.documents import Document
 from index.errors import DocumentError, ReadError
 from index.readers import MAX_FILE_BYTES, iter_files, read_file
-from index.schema import body_field, title_field
+from index.schema import body_field, exact_field, title_field
 from index.store import IndexStore
 
 #: A longer text is refused: Whoosh holds a document's postings in memory while indexing it.
@@ -61,6 +61,8 @@ def document_fields(doc: Document, filekey: str | None = None) -> dict[str, Any]
     if alang in FOLDED_LANGUAGES:
         values[title_field(alang, True)] = doc.title
         values[body_field(alang, True)] = doc.text
+    if alang in EXACT_LANGUAGES:
+        values[exact_field(alang)] = f"{doc.title}\n{doc.text}"
     if doc.date:
         values["date"] = doc.date
         values["day"] = _dt.datetime.strptime(doc.date, "%Y-%m-%d")
@@ -77,8 +79,9 @@ class Indexer:
     """Writes documents and files into one :class:`IndexStore`."""
 
     def __init__(self, store: IndexStore, *, batch_size: int = 2000, lock_timeout: float = 0.0,
-                 max_file_bytes: int = MAX_FILE_BYTES) -> None:
+                 max_file_bytes: int = MAX_FILE_BYTES, procs: int = 1) -> None:
         self.store = store
+        self.procs = procs if store.path is not None else 1  # workers need a folder to write to
         self.batch_size = batch_size
         self.lock_timeout = lock_timeout
         self.max_file_bytes = max_file_bytes
@@ -116,10 +119,14 @@ class Indexer:
             return sum(w.delete_by_term("path", os.path.abspath(p)) for p in paths)
 
     def _commit(self, docs: list[dict[str, Any]], delete_paths: list[str]) -> None:
-        with self.store.writer(timeout=self.lock_timeout) as w:
+        # One id once per commit: the parallel writer cannot replace a document it has
+        # not written yet, so a repeated id keeps only its last version.
+        unique = list({fields["id"]: fields for fields in docs}.values())
+        procs = self.procs if len(unique) >= 200 else 1
+        with self.store.writer(timeout=self.lock_timeout, procs=procs) as w:
             for path in delete_paths:
                 w.delete_by_term("path", path)
-            for fields in docs:
+            for fields in unique:
                 w.update_document(**fields)
 
     def indexed_files(self) -> dict[str, str]:

@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from whoosh.query import DateRange, Or, Query, Sequence, Term
 from whoosh.fields import Schema
 
-from analyzers import FOLDED_LANGUAGES, fold_diacritics, has_diacritics
-from analyzers.ru import EXACT_PREFIX
+from analyzers import EXACT_LANGUAGES, FOLDED_LANGUAGES, fold_diacritics, has_diacritics
 
-from index.schema import body_field, title_field
+from index.schema import body_field, exact_field, title_field
 from search.query import Clause, ParsedQuery
 
 _JOINER = "_"
@@ -94,10 +93,12 @@ class QueryBuilder:
         """Units (one per word), bonus alternatives, and phrase sequences for one language."""
         w = self.w
         tf, bf = self._fields(lang, False)
-        if clause.exact and lang in ("ru", "uk"):
-            word = EXACT_PREFIX + clause.text.lower().replace("ё", "е")
-            unit = [(tf, word, w.title), (bf, word, 1.0)]
-            return [unit], [], []
+        if clause.exact and lang in EXACT_LANGUAGES:
+            word = clause.text.lower().replace("ё", "е")
+            # The word's lemmas, weighing nothing, only mark its occurrences in snippets.
+            positions, _ = self._positions(bf, clause.text)
+            marks = [(bf, t, 0.0) for alts in positions for t in alts]
+            return [[(exact_field(lang), word, 1.0)]], marks, []
         if lang in FOLDED_LANGUAGES:
             return self._folded_units(clause, lang)
         positions, _ = self._positions(bf, clause.text)

@@ -14,7 +14,7 @@ from analyzers.registry import analysis_language
 from index import Document, IndexReport, IndexStore, Indexer, QueryError
 from index.postings import IndexArrays, term_spans
 from index.readers import MAX_FILE_BYTES
-from index.schema import body_field, title_field
+from index.schema import body_field, exact_field, title_field
 from search.builder import QueryBuilder, Weights
 from search.query import parse
 from search.ranking import Ranker
@@ -112,10 +112,10 @@ class Engine:
 
     def __init__(self, store: IndexStore, *, lock_timeout: float = 0.0,
                  batch_size: int = 2000, max_file_bytes: int = MAX_FILE_BYTES,
-                 weights: Weights | None = None) -> None:
+                 weights: Weights | None = None, procs: int = 1) -> None:
         self._store = store
         self._indexer = Indexer(store, batch_size=batch_size, lock_timeout=lock_timeout,
-                                max_file_bytes=max_file_bytes)
+                                max_file_bytes=max_file_bytes, procs=procs)
         self._builder = QueryBuilder(store.ix.schema, weights)
         self._arrays_cache: IndexArrays | None = None
 
@@ -257,11 +257,14 @@ class Engine:
         lang = canonical_language(lang) or detect_language(text)
         alang = analysis_language(lang)
         tokens = [dict(asdict(t), field=body_field(alang)) for t in _analyze(text, alang)]
-        from analyzers import FOLDED_LANGUAGES
+        from analyzers import EXACT_LANGUAGES, FOLDED_LANGUAGES
 
         if alang in FOLDED_LANGUAGES:
             tokens += [dict(asdict(t), field=body_field(alang, True))
                        for t in _analyze(text, alang, folded=True)]
+        if alang in EXACT_LANGUAGES:
+            tokens += [dict(asdict(t), field=exact_field(alang))
+                       for t in _analyze(text, alang, exact=True)]
         return tokens
 
     def stats(self) -> Stats:

@@ -60,7 +60,9 @@ class Ranker:
         ``alts`` are the same term in a title and a body field; their boosts are
         relative field weights, the body's (or the only field's) boost scales the score.
         """
-        scale = next((bo for f, _, bo in alts if f.startswith("body")), alts[0][2]) or 1.0
+        scale = next((bo for f, _, bo in alts if f.startswith("body")), alts[0][2])
+        if scale == 0.0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
         parts = [(self._norm_tf(f, t), bo / scale) for f, t, bo in alts]
         parts = [((ids, tf), w) for (ids, tf), w in parts if len(ids)]
         if not parts:
@@ -82,11 +84,11 @@ class Ranker:
 
     def _scored(self, alts: list[Alt]) -> list[tuple[np.ndarray, np.ndarray]]:
         """Alternatives grouped by term (``title_vi``/``body_vi`` of one word together), scored."""
-        groups: dict[tuple[str, str], list[Alt]] = {}
+        groups: dict[tuple[str, str, str], list[Alt]] = {}
         for alt in alts:
             kind, _, lang = alt[0].partition("_")
-            folded = kind.endswith("f")
-            groups.setdefault((lang + ("f" if folded else ""), alt[1]), []).append(alt)
+            family = {"title": "", "body": "", "titlef": "f", "bodyf": "f"}.get(kind, kind)
+            groups.setdefault((lang, family, alt[1]), []).append(alt)
         return [self._group(g) for g in groups.values()]
 
     def _unit_mask(self, unit: Unit, score: np.ndarray | None) -> np.ndarray:

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analyzers import FOLDED_LANGUAGES, LANGUAGES, analyzer_for, folded_analyzer_for, normalize_text
+from analyzers import (EXACT_LANGUAGES, FOLDED_LANGUAGES, LANGUAGES, analyzer_for, exact_analyzer_for,
+                       folded_analyzer_for, normalize_text)
 
 SAMPLE = {
     "vi": "Hàn Quốc và Mỹ thảo luận về an ninh hạt nhân, hoà bình.",
@@ -27,11 +28,14 @@ SAMPLE = {
 }
 DEFAULT = "Ein kleiner Text, 2026, with words and numbers 42."
 
-CASES = [(lang, False) for lang in LANGUAGES] + [(lang, True) for lang in FOLDED_LANGUAGES]
+CASES = ([(lang, False) for lang in LANGUAGES] + [(lang, "folded") for lang in FOLDED_LANGUAGES]
+         + [(lang, "exact") for lang in EXACT_LANGUAGES])
 
 
-def _analyzer(lang, folded):
-    return folded_analyzer_for(lang) if folded else analyzer_for(lang)
+def _analyzer(lang, variant):
+    if variant == "exact":
+        return exact_analyzer_for(lang)
+    return folded_analyzer_for(lang) if variant else analyzer_for(lang)
 
 
 def _tokens(analyzer, text, mode="index"):

@@ -16,9 +16,9 @@ def test_yo_is_folded_to_ye():
     assert "елка" in texts("ёлка") and "елка" in texts("елка")
 
 
-def test_ambiguous_forms_index_every_lemma_and_the_exact_form():
-    tokens = texts("стали")
-    assert {"стать", "сталь", "=стали"} <= set(tokens)
+def test_ambiguous_forms_index_every_lemma_and_exact_forms_go_apart():
+    assert {"стать", "сталь"} <= set(texts("стали"))
+    assert [t.text for t in analyze("Стали ёлки", "ru", exact=True)] == ["стали", "елки"]
 
 
 def test_stop_words_are_not_indexed():

@@ -93,3 +93,19 @@ def test_rebuild_starts_from_an_empty_index(tmp_path):
         e.add([{"id": "1", "title": "t", "text": "x", "lang": "en"}])
     with Engine.create(tmp_path / "ix", overwrite=True) as e:
         assert e.stats().documents == 0
+
+
+def test_parallel_indexing_gives_the_same_index_as_one_process(tmp_path):
+    docs = [{"id": f"d{i % 250}", "lang": ["en", "ru", "vi"][i % 3],
+             "title": f"title {i}", "text": ["electric buses", "ядерная безопасность",
+                                              "an ninh hạt nhân"][i % 3] + f" {i}"}
+            for i in range(300)]  # ids repeat: the last version of each wins
+    counts = {}
+    for procs in (1, 2):
+        with Engine.create(tmp_path / f"ix{procs}", procs=procs, batch_size=1000) as e:
+            e.add(docs)
+            e.add(docs[:10])  # replacing documents already committed
+            counts[procs] = (e.stats().documents, e.search("buses").total,
+                             e.search("безопасность").total, e.search("hat nhan").total,
+                             e.search("title 299").hits[0].id)
+    assert counts[1] == counts[2] == (250, counts[1][1], counts[1][2], counts[1][3], "d49")

@@ -1,0 +1,260 @@
+"""Speed and scale on the real news: indexing, index size, memory and query latency.
+
+    python bench/speed.py                    # news-vi + news-ru, about 45,000 articles
+    python bench/speed.py --docs 5000        # a quicker run on the first 5,000
+    python bench/speed.py --repeat 3         # the collection three times, new ids: 130,000+
+
+Prints, for the engine and in the same run for two references: the analyzers
+alone on the same text with the same number of processes (the limit indexing
+can reach), and a plain Whoosh index with a lower-case analyzer (what Whoosh
+itself costs). Then query latency with snippets, single thread, warm, over
+../shared/data/speed/queries-mixed.jsonl, for both indexes; and a cold
+`search query` command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import itertools
+import json
+import multiprocessing as mp
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DATA = ROOT.parent / "shared" / "data"
+CORPORA = [DATA / "news-vi" / "corpus.jsonl.gz", DATA / "news-ru" / "corpus.jsonl.gz"]
+FIELDS = ("id", "lang", "title", "text", "url", "date", "source")
+
+
+def corpus(limit: int, repeat: int) -> Iterator[dict[str, Any]]:
+    """The news articles, interleaved vi/ru as a mixed feed, repeated with new ids."""
+    def one(path: Path) -> Iterator[dict[str, Any]]:
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            for line in f:
+                d = json.loads(line)
+                yield {k: d.get(k) for k in FIELDS}
+
+    n = 0
+    for r in range(repeat):
+        streams = [one(p) for p in CORPORA]
+        for group in itertools.zip_longest(*streams):
+            for d in group:
+                if d is None:
+                    continue
+                if r:
+                    d["id"] = f"{d['id']}~{r}"
+                yield d
+                n += 1
+                if limit and n >= limit:
+                    return
+
+
+def peak_rss_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def folder_mb(path: str) -> float:
+    return sum(p.stat().st_size for p in Path(path).iterdir() if p.is_file()) / 1e6
+
+
+# -- the three indexing runs, each in a fresh process so peak memory is its own ----------
+
+def run_engine(path: str, limit: int, repeat: int, procs: int, out: Any) -> None:
+    from search import Engine
+
+    start = time.perf_counter()
+    with Engine.create(path, overwrite=True, procs=procs, batch_size=5000) as engine:
+        report = engine.add(corpus(limit, repeat))
+    out.put({"seconds": time.perf_counter() - start, "docs": report.added, "rss": peak_rss_mb()})
+
+
+def _analyze(doc: dict[str, Any]) -> int:
+    from analyzers import FOLDED_LANGUAGES, analyzer_for, canonical_language, detect_language
+    from analyzers.registry import analysis_language
+
+    lang = analysis_language(canonical_language(doc.get("lang")) or
+                             detect_language(f"{doc['title']}\n{doc['text']}"))
+    analyzers = [analyzer_for(lang)] + ([__import__("analyzers").folded_analyzer_for(lang)]
+                                        if lang in FOLDED_LANGUAGES else [])
+    n = 0
+    for analyzer in analyzers:
+        for value in (doc.get("title") or "", doc.get("text") or ""):
+            for _ in analyzer(value, positions=True, chars=True):
+                n += 1
+    return n
+
+
+def run_analyzers(limit: int, repeat: int, procs: int, out: Any) -> None:
+    start = time.perf_counter()
+    if procs == 1:
+        tokens = sum(_analyze(d) for d in corpus(limit, repeat))
+    else:
+        with mp.get_context("fork").Pool(procs) as pool:
+            tokens = sum(pool.imap_unordered(_analyze, corpus(limit, repeat), chunksize=50))
+    out.put({"seconds": time.perf_counter() - start, "tokens": tokens, "rss": peak_rss_mb()})
+
+
+def plain_schema():  # type: ignore[no-untyped-def]
+    from whoosh.analysis import LowercaseFilter, RegexTokenizer
+    from whoosh.fields import ID, STORED, TEXT, Schema
+
+    analyzer = RegexTokenizer(r"\w+") | LowercaseFilter()
+    return Schema(id=ID(stored=True, unique=True), lang=ID(stored=True), title=TEXT(analyzer=analyzer, stored=True),
+                  body=TEXT(analyzer=analyzer, stored=True))
+
+
+def run_plain(path: str, limit: int, repeat: int, procs: int, out: Any) -> None:
+    from whoosh.index import create_in
+
+    os.makedirs(path, exist_ok=True)
+    start = time.perf_counter()
+    ix = create_in(path, plain_schema())
+    writer = ix.writer(procs=procs, multisegment=True, limitmb=256) if procs > 1 else ix.writer(limitmb=256)
+    docs = 0
+    for d in corpus(limit, repeat):
+        writer.add_document(id=d["id"], lang=d["lang"] or "", title=d["title"] or "", body=d["text"] or "")
+        docs += 1
+    writer.commit()
+    out.put({"seconds": time.perf_counter() - start, "docs": docs, "rss": peak_rss_mb()})
+
+
+def in_process(target: Any, *args: Any) -> dict[str, Any]:
+    ctx = mp.get_context("fork")
+    out = ctx.Queue()
+    p = ctx.Process(target=target, args=(*args, out))
+    p.start()
+    result = out.get()
+    p.join()
+    return result
+
+
+# -- queries ----------------------------------------------------------------------------
+
+def percentiles(ms: list[float]) -> str:
+    q = statistics.quantiles(ms, n=100)
+    return f"p50 {q[49]:6.1f}  p95 {q[94]:6.1f}  p99 {q[98]:6.1f} ms"
+
+
+def query_latency(engine_path: str, plain_path: str, queries: list[str]) -> tuple[list[float], list[float]]:
+    from search import Engine
+    from whoosh.highlight import ContextFragmenter
+    from whoosh.index import open_dir
+    from whoosh.qparser import MultifieldParser, OrGroup
+
+    ours: list[float] = []
+    with Engine.open(engine_path) as engine:
+        for q in queries[:50]:
+            engine.search(q)  # warm: models loaded, arrays cached
+        for q in queries:
+            t = time.perf_counter()
+            engine.search(q, limit=10)
+            ours.append((time.perf_counter() - t) * 1000)
+    plain: list[float] = []
+    ix = open_dir(plain_path)
+    with ix.searcher() as searcher:
+        parser = MultifieldParser(["title", "body"], ix.schema, group=OrGroup)
+        for i, q in enumerate(queries[:50] + queries):
+            t = time.perf_counter()
+            results = searcher.search(parser.parse(q), limit=10)
+            results.fragmenter = ContextFragmenter(maxchars=260)
+            for hit in results:
+                hit.highlights("body")
+            if i >= 50:
+                plain.append((time.perf_counter() - t) * 1000)
+    return ours, plain
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", type=int, default=0, help="only the first N articles (0: all)")
+    ap.add_argument("--repeat", type=int, default=1, help="the collection N times, with new ids")
+    ap.add_argument("--procs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--queries", type=int, default=2000, help="how many queries to time")
+    ap.add_argument("--skip-one-process", action="store_true", help="do not index with 1 process")
+    ap.add_argument("--keep", help="keep the engine's index in this folder")
+    args = ap.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="speed-"))
+    engine_path = args.keep or str(work / "engine")
+    plain_path = str(work / "plain")
+    chars = sum(len(d["title"] or "") + len(d["text"] or "") for d in corpus(args.docs, args.repeat))
+    print(f"corpus: news-vi + news-ru, {args.docs or 'all'} articles x{args.repeat}, "
+          f"{chars / 1e6:.1f} M characters; {os.cpu_count()} cores")
+
+    rows = []
+    if not args.skip_one_process and args.procs > 1:
+        one = in_process(run_engine, engine_path, args.docs, args.repeat, 1)
+        rows.append(("engine, 1 process", one))
+    eng = in_process(run_engine, engine_path, args.docs, args.repeat, args.procs)
+    rows.append((f"engine, {args.procs} processes", eng))
+    ana = in_process(run_analyzers, args.docs, args.repeat, args.procs)
+    rows.append((f"analyzers alone, {args.procs} processes", ana))
+    plain = in_process(run_plain, plain_path, args.docs, args.repeat, args.procs)
+    rows.append((f"plain Whoosh, {args.procs} processes", plain))
+    docs = eng["docs"]
+    print(f"\n{'indexing':<34}{'seconds':>9}{'docs/s':>9}{'MB/s':>7}{'peak RSS MB':>13}")
+    for name, r in rows:
+        print(f"{name:<34}{r['seconds']:9.1f}{docs / r['seconds']:9.0f}{chars / 1e6 / r['seconds']:7.2f}"
+              f"{r['rss']:13.0f}")
+    if not args.skip_one_process and args.procs > 1:
+        print(f"speed-up with {args.procs} processes: {rows[0][1]['seconds'] / eng['seconds']:.2f}x (target >= 1.7x)")
+    print(f"engine / analyzers alone: {eng['seconds'] / ana['seconds']:.2f}x (target <= 1.3x)")
+    print(f"engine / plain Whoosh: {eng['seconds'] / plain['seconds']:.2f}x")
+
+    e_mb, p_mb = folder_mb(engine_path), folder_mb(plain_path)
+    print(f"\nindex on disk: engine {e_mb:.0f} MB, plain Whoosh {p_mb:.0f} MB "
+          f"({e_mb / p_mb:.2f}x, target <= 3x); text {chars * 1.0 / 1e6:.0f} M chars")
+    report_fields(engine_path)
+
+    queries = [json.loads(line)["query"] for line in
+               open(DATA / "speed" / "queries-mixed.jsonl", encoding="utf-8")][:args.queries]
+    ours, base = query_latency(engine_path, plain_path, queries)
+    print(f"\nqueries with snippets, {len(queries)} from speed/queries-mixed.jsonl, one thread, warm")
+    print(f"  engine        {percentiles(ours)}")
+    print(f"  plain Whoosh  {percentiles(base)}")
+    print(f"  engine p95 / plain p95: {statistics.quantiles(ours, n=100)[94] / statistics.quantiles(base, n=100)[94]:.2f}x "
+          "(target <= 2x; engine p50 <= 15 ms, p95 <= 60 ms)")
+
+    cold = []
+    search_cmd = [sys.executable, "-m", "search.cli", "--index", engine_path, "query", "ядерная безопасность"]
+    for q in range(3):
+        t = time.perf_counter()
+        subprocess.run(search_cmd, check=True, capture_output=True, cwd=ROOT)
+        cold.append(time.perf_counter() - t)
+    print(f"\ncold `search query` (new process, import and models): best {min(cold):.2f}s, "
+          f"worst {max(cold):.2f}s (target <= 1.5 s)")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def report_fields(path: str) -> None:
+    """What each field holds: terms and postings, the drivers of the index's size."""
+    from whoosh.index import open_dir
+
+    ix = open_dir(path, indexname="main")
+    with ix.reader() as reader:
+        stats: dict[str, list[int]] = {}
+        for fieldname, _text in reader.all_terms():
+            stats.setdefault(fieldname, [0, 0])[0] += 1
+        for fieldname in list(stats):
+            stats[fieldname][1] = int(reader.field_length(fieldname) or 0)
+    print("  field          terms   tokens (positions with offsets)")
+    for fieldname, (terms, tokens) in sorted(stats.items(), key=lambda kv: -kv[1][1])[:10]:
+        print(f"  {fieldname:<12}{terms:>9,}{tokens:>14,}")
+
+
+if __name__ == "__main__":
+    main()
