@@ -129,6 +129,7 @@ def main() -> None:
     ap.add_argument("--body-only", action="store_true", help="do not index titles")
     ap.add_argument("--sample", type=int, default=0, help="use only the first N queries")
     ap.add_argument("--extra", nargs="*", default=[], help="more sets indexed alongside (mixed collection)")
+    ap.add_argument("--procs", type=int, default=os.cpu_count() or 1, help="indexing processes")
     args = ap.parse_args()
 
     from search import Engine
@@ -143,7 +144,10 @@ def main() -> None:
         raise SystemExit("no queries with judgments for that selection")
 
     started = time.perf_counter()
-    engine = Engine.in_memory(batch_size=5000)
+    import tempfile
+
+    workdir = tempfile.TemporaryDirectory(prefix="relevance-")
+    engine = Engine.create(os.path.join(workdir.name, "ix"), batch_size=10000, procs=args.procs)
     baseline = Baseline(with_titles=not args.body_only)
     count = 0
     sources = [(folder, langs)] + [(args.data / extra, None) for extra in args.extra]
@@ -192,6 +196,8 @@ def main() -> None:
         cells = "  ".join(f"{a[group][m]:6.3f} {b[group][m]:6.3f} {a[group][m] - b[group][m]:+6.3f}".rjust(22)
                           for m in MEASURES)
         print(f"{group:<6}{int(a[group]['n']):>6}  {cells}")
+    engine.close()
+    workdir.cleanup()
 
 
 if __name__ == "__main__":

@@ -82,18 +82,21 @@ def run_engine(path: str, limit: int, repeat: int, procs: int, out: Any) -> None
 
 
 def _analyze(doc: dict[str, Any]) -> int:
-    from analyzers import FOLDED_LANGUAGES, analyzer_for, canonical_language, detect_language
+    """Every analysis indexing does for one document, and nothing else."""
+    from analyzers import (analyzer_for, canonical_language, detect_language, exact_analyzer_for,
+                           folded_analyzer_for)
     from analyzers.registry import analysis_language
 
-    lang = analysis_language(canonical_language(doc.get("lang")) or
-                             detect_language(f"{doc['title']}\n{doc['text']}"))
-    analyzers = [analyzer_for(lang)] + ([__import__("analyzers").folded_analyzer_for(lang)]
-                                        if lang in FOLDED_LANGUAGES else [])
+    title, text = doc.get("title") or "", doc.get("text") or ""
+    lang = analysis_language(canonical_language(doc.get("lang")) or detect_language(f"{title}\n{text}"))
+    runs = [(a, v) for a in (analyzer_for(lang), folded_analyzer_for(lang)) if a for v in (title, text)]
+    exact = exact_analyzer_for(lang)
+    if exact:
+        runs.append((exact, f"{title}\n{text}"))
     n = 0
-    for analyzer in analyzers:
-        for value in (doc.get("title") or "", doc.get("text") or ""):
-            for _ in analyzer(value, positions=True, chars=True):
-                n += 1
+    for analyzer, value in runs:
+        for _ in analyzer(value, positions=True, chars=True):
+            n += 1
     return n
 
 
