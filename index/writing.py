@@ -139,8 +139,12 @@ class Indexer:
         return known
 
     def index_paths(self, paths: Iterable[str | os.PathLike[str]], *, lang: str | None = None,
-                    progress: ProgressCallback | None = None) -> IndexReport:
-        """Index files and folders: skip unchanged files, update changed ones, remove vanished ones."""
+                    progress: ProgressCallback | None = None,
+                    committed: Callable[[list[str]], None] | None = None) -> IndexReport:
+        """Index files and folders: skip unchanged files, update changed ones, remove vanished ones.
+
+        ``committed(ids)`` is called after each durable commit with the ids it wrote.
+        """
         start = time.monotonic()
         roots = [os.path.abspath(os.fspath(p)) for p in paths]
         report = IndexReport()
@@ -189,6 +193,8 @@ class Indexer:
             docs_done += len(fields_of_file)
             if len(batch) >= self.batch_size:
                 self._commit(batch, replaced)
+                if committed:
+                    committed([f["id"] for f in batch])
                 batch, replaced = [], []
             if progress:
                 progress(n, len(files), docs_done)
@@ -197,6 +203,8 @@ class Indexer:
                     and any(p == r or p.startswith(r.rstrip(os.sep) + os.sep) for r in roots)]
         if batch or replaced or vanished:
             self._commit(batch, replaced + vanished)
+            if committed:
+                committed([f["id"] for f in batch])
         if vanished:
             report.removed = len(vanished)
         report.seconds = time.monotonic() - start

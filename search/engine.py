@@ -165,11 +165,16 @@ class Engine:
         return self._indexer.add(docs, lang=lang)
 
     def index_paths(self, paths: Iterable[str | os.PathLike[str]], *, lang: str | None = None,
-                    progress: Any = None) -> IndexReport:
-        """Index files and folders (recursively); unchanged files are skipped."""
+                    progress: Any = None, committed: Any = None) -> IndexReport:
+        """Index files and folders (recursively); unchanged files are skipped.
+
+        ``progress(files_done, files_total, documents)`` follows the work;
+        ``committed(ids)`` is told each durable commit's document ids.
+        """
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
-        return self._indexer.index_paths(paths, lang=canonical_language(lang), progress=progress)
+        return self._indexer.index_paths(paths, lang=canonical_language(lang), progress=progress,
+                                         committed=committed)
 
     def delete(self, *ids: str) -> int:
         """Delete documents by id; returns how many there were."""

@@ -109,3 +109,24 @@ def test_parallel_indexing_gives_the_same_index_as_one_process(tmp_path):
                              e.search("безопасность").total, e.search("hat nhan").total,
                              e.search("title 299").hits[0].id)
     assert counts[1] == counts[2] == (250, counts[1][1], counts[1][2], counts[1][3], "d49")
+
+
+def test_a_full_disk_is_a_clear_error_and_the_last_commit_stays(tmp_path, monkeypatch):
+    import errno
+
+    from search import IndexWriteError
+
+    with Engine.create(tmp_path / "ix") as e:
+        e.add([{"id": "1", "title": "Kept", "text": "first commit", "lang": "en"}])
+
+        def full(fd):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(os, "fsync", full)
+        with pytest.raises(IndexWriteError, match="disk is full"):
+            e.add([{"id": "2", "title": "Lost", "text": "second commit", "lang": "en"}])
+        monkeypatch.undo()
+    with Engine.open(tmp_path / "ix") as e:
+        assert [h.id for h in e.search("commit")] == ["1"]
+        e.add([{"id": "3", "title": "Later", "text": "third commit", "lang": "en"}])
+        assert {h.id for h in e.search("commit")} == {"1", "3"}, "the lock was released"
