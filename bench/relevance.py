@@ -123,7 +123,7 @@ def main() -> None:
     ap.add_argument("set", help="a folder name under --data (xquad, vinewsqa, news-vi, news-ru, ...)")
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--queries", help="query file name inside the set (default: the dev/tune file)")
-    ap.add_argument("--lang", nargs="*", help="only these languages (corpus and queries)")
+    ap.add_argument("--lang", nargs="*", help="only these languages' queries (and documents, unless --mixed)")
     ap.add_argument("--mixed", action="store_true", help="search without a language filter")
     ap.add_argument("--no-diacritics", action="store_true", help="strip marks from the queries")
     ap.add_argument("--body-only", action="store_true", help="do not index titles")
@@ -150,7 +150,8 @@ def main() -> None:
     engine = Engine.create(os.path.join(workdir.name, "ix"), batch_size=10000, procs=args.procs)
     baseline = Baseline(with_titles=not args.body_only)
     count = 0
-    sources = [(folder, langs)] + [(args.data / extra, None) for extra in args.extra]
+    # A mixed run indexes every language of the set (and the extra sets); --lang then picks queries.
+    sources = [(folder, None if args.mixed else langs)] + [(args.data / extra, None) for extra in args.extra]
 
     def stream() -> Iterator[dict[str, Any]]:
         nonlocal count
