@@ -19,37 +19,40 @@ from analyzers.normalize import fold_diacritics
 WORD = regex.compile(r"[\p{L}\p{N}\p{M}]+(?:['’][\p{L}]+)?")
 
 
-class WordTokenizer(Tokenizer):
-    """Unicode words with their character offsets and positions."""
+class SpanTokenizer(Tokenizer):
+    """A tokenizer defined by :meth:`spans`; this class turns spans into Whoosh tokens.
+
+    Every token carries its position and its offsets into the text it came from.
+    """
+
+    def spans(self, value: str) -> Iterator[tuple[str, int, int, int]]:
+        """``(token text, start, end, position)`` for each token of ``value``."""
+        raise NotImplementedError
 
     def __call__(self, value: str, positions: bool = False, chars: bool = False,
                  keeporiginal: bool = False, removestops: bool = True,
                  start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
                  mode: str = "", **kwargs: object) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            t.original = t.text = value
-            t.boost = 1.0
-            if positions:
-                t.pos = start_pos
-            if chars:
-                t.startchar, t.endchar = start_char, start_char + len(value)
-            yield t
-            return
-        pos = start_pos
-        for match in WORD.finditer(value):
-            t.text = match.group()
+        pieces = self.spans(value) if tokenize else iter([(value, 0, len(value), 0)])
+        for text, start, end, pos in pieces:
+            t.text = text
             t.boost = 1.0
             t.stopped = False
             if keeporiginal:
-                t.original = t.text
-            if positions:
-                t.pos = pos
-                pos += 1
-            if chars:
-                t.startchar = start_char + match.start()
-                t.endchar = start_char + match.end()
+                t.original = value[start:end]
+            t.pos = start_pos + pos
+            t.startchar = start_char + start
+            t.endchar = start_char + end
             yield t
+
+
+class WordTokenizer(SpanTokenizer):
+    """Unicode words with their character offsets and positions."""
+
+    def spans(self, value: str) -> Iterator[tuple[str, int, int, int]]:
+        for pos, match in enumerate(WORD.finditer(value)):
+            yield match.group(), match.start(), match.end(), pos
 
 
 class LowercaseFilter(Filter):

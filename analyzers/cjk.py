@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Iterator
 
 import regex
-from whoosh.analysis import Analyzer, Token, Tokenizer
+from whoosh.analysis import Analyzer
 
-from analyzers.base import WORD
+from analyzers.base import WORD, SpanTokenizer
 
 _UNSPACED = regex.compile(
     r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Hangul}ー]+"
@@ -21,27 +21,16 @@ _UNSPACED = regex.compile(
 _SPACED_WORD = regex.compile(WORD.pattern)
 
 
-class BigramTokenizer(Tokenizer):
+class BigramTokenizer(SpanTokenizer):
     """Overlapping character bigrams for unspaced scripts, words for the rest."""
 
-    def __call__(self, value: str, positions: bool = False, chars: bool = False,
-                 keeporiginal: bool = False, removestops: bool = True,
-                 start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
-                 mode: str = "", **kwargs: object) -> Iterator[Token]:
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        pos = start_pos
+    def spans(self, value: str) -> Iterator[tuple[str, int, int, int]]:
+        pos = 0
         for run in _UNSPACED.finditer(value):
             text = run.group()
             for start, end in _pieces(text):
-                t.text = text[start:end].lower()
-                t.boost = 1.0
-                if keeporiginal:
-                    t.original = text[start:end]
-                t.pos = pos
-                t.startchar = start_char + run.start() + start
-                t.endchar = start_char + run.start() + end
+                yield text[start:end].lower(), run.start() + start, run.start() + end, pos
                 pos += 1
-                yield t
 
 
 def _pieces(run: str) -> list[tuple[int, int]]:

@@ -16,9 +16,9 @@ from functools import lru_cache
 from typing import Iterator
 
 import regex
-from whoosh.analysis import Analyzer, Token, Tokenizer
+from whoosh.analysis import Analyzer
 
-from analyzers.base import WORD, FoldFilter
+from analyzers.base import WORD, FoldFilter, SpanTokenizer
 from analyzers.normalize import vietnamese_surface, vietnamese_tone_placement
 
 #: What the segmenter sees: words, and punctuation as its own tokens (context for the model).
@@ -96,7 +96,7 @@ def _syllable_text(text: str) -> str:
     return vietnamese_tone_placement(text.lower())
 
 
-class VietnameseTokenizer(Tokenizer):
+class VietnameseTokenizer(SpanTokenizer):
     """Syllables at their positions, plus each multi-syllable word at its first position."""
 
     def __init__(self, words: bool = True) -> None:
@@ -105,40 +105,15 @@ class VietnameseTokenizer(Tokenizer):
     def __eq__(self, other: object) -> bool:
         return isinstance(other, VietnameseTokenizer) and other.words == self.words
 
-    def __call__(self, value: str, positions: bool = False, chars: bool = False,
-                 keeporiginal: bool = False, removestops: bool = True,
-                 start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
-                 mode: str = "", **kwargs: object) -> Iterator[Token]:
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            t.original = t.text = _syllable_text(value)
-            t.boost = 1.0
-            t.pos = start_pos
-            t.startchar, t.endchar = start_char, start_char + len(value)
-            yield t
-            return
-        pos = start_pos
+    def spans(self, value: str) -> Iterator[tuple[str, int, int, int]]:
+        pos = 0
         for word in segment(value):
             syllables = [_syllable_text(value[s:e]) for s, e in word]
             if self.words and len(word) > 1:
-                t.text = JOINER.join(syllables)
-                t.boost = 1.0
-                if keeporiginal:
-                    t.original = value[word[0][0]:word[-1][1]]
-                t.pos = pos
-                t.startchar = start_char + word[0][0]
-                t.endchar = start_char + word[-1][1]
-                yield t
+                yield JOINER.join(syllables), word[0][0], word[-1][1], pos
             for (s, e), syl in zip(word, syllables):
-                t.text = syl
-                t.boost = 1.0
-                if keeporiginal:
-                    t.original = value[s:e]
-                t.pos = pos
-                t.startchar = start_char + s
-                t.endchar = start_char + e
+                yield syl, s, e, pos
                 pos += 1
-                yield t
 
 
 def vietnamese() -> Analyzer:
