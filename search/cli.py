@@ -101,11 +101,12 @@ def index_cmd(ctx: click.Context, paths: tuple[str, ...], lang: str | None, rebu
         if not interactive:
             return
         if bar is None:
-            bar = click.progressbar(length=total, label="Indexing", file=sys.stderr,
-                                    show_eta=True, show_percent=True,
-                                    item_show_func=lambda _: f"{docs / max(time.monotonic() - started, 1e-6):.0f} docs/s")
+            bar = click.progressbar(length=total, label="Indexing", file=sys.stderr, show_eta=True,
+                                    show_percent=True, show_pos=True,
+                                    item_show_func=lambda rate: f"{rate} docs/s" if rate else "")
             bar.__enter__()
-        bar.update(done - bar.pos)
+        rate = f"{docs / max(time.monotonic() - started, 1e-6):.0f}"
+        bar.update(done - bar.pos, current_item=rate)
 
     try:
         with engine:
