@@ -67,12 +67,12 @@ class Baseline:
     def __init__(self, with_titles: bool) -> None:
         from whoosh.analysis import RegexTokenizer, LowercaseFilter
         from whoosh.fields import ID, TEXT, Schema
-        from whoosh.filedb.filestore import RamStorage
+        from index.store import PrivateRamStorage
 
         analyzer = RegexTokenizer(r"\w+") | LowercaseFilter()
         schema = Schema(id=ID(stored=True, unique=True), lang=ID,
                         title=TEXT(analyzer=analyzer), body=TEXT(analyzer=analyzer))
-        self.ix = RamStorage().create_index(schema)
+        self.ix = PrivateRamStorage().create_index(schema)
         self.with_titles = with_titles
         self.writer = self.ix.writer()
 

@@ -70,6 +70,33 @@ def _write_error(path: str, exc: OSError) -> IndexWriteError:
         f"cannot write the index at {path}: {why}; the last commit is kept and stays searchable")
 
 
+class PrivateRamStorage(RamStorage):
+    """RamStorage whose writers spill to a temporary folder of their own.
+
+    Whoosh's RamStorage names that folder after the index (``/tmp/main.tmp``), so
+    two processes with in-memory indexes would delete each other's sort runs.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._temp_folders: list[str] = []
+
+    def temp_storage(self, name: str | None = None) -> FileStorage:
+        import tempfile
+
+        folder = tempfile.mkdtemp(prefix="search-ram-")
+        self._temp_folders.append(folder)
+        return FileStorage(folder).create()
+
+    def remove_temp_folders(self) -> None:
+        """Delete what Whoosh's column writer leaves behind (not in close(): readers call it)."""
+        import shutil
+
+        for folder in self._temp_folders:
+            shutil.rmtree(folder, ignore_errors=True)
+        self._temp_folders.clear()
+
+
 class IndexStore:
     """One Whoosh index (``ix``) in a folder, or in memory, with its metadata."""
 
@@ -141,7 +168,7 @@ class IndexStore:
 
     @classmethod
     def in_memory(cls) -> "IndexStore":
-        return cls(RamStorage().create_index(build_schema(), indexname=INDEX_NAME), None)
+        return cls(PrivateRamStorage().create_index(build_schema(), indexname=INDEX_NAME), None)
 
     # -- writing ------------------------------------------------------------
 
@@ -227,3 +254,5 @@ class IndexStore:
             self._searcher.close()
             self._searcher = None
         self.ix.close()
+        if isinstance(self.ix.storage, PrivateRamStorage):
+            self.ix.storage.remove_temp_folders()

@@ -130,3 +130,21 @@ def test_a_full_disk_is_a_clear_error_and_the_last_commit_stays(tmp_path, monkey
         assert [h.id for h in e.search("commit")] == ["1"]
         e.add([{"id": "3", "title": "Later", "text": "third commit", "lang": "en"}])
         assert {h.id for h in e.search("commit")} == {"1", "3"}, "the lock was released"
+
+
+def test_in_memory_engines_in_two_processes_do_not_share_temporary_files(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = ("import sys; from search import Engine\n"
+            "e = Engine.in_memory(batch_size=50)\n"
+            "for n in range(6):\n"
+            "    e.add([{'id': f'{n}-{i}', 'lang': 'en', 'title': 't', 'text': 'word ' * 300}"
+            " for i in range(150)])\n"
+            "print(e.stats().documents)")
+    procs = [subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    outs = [p.communicate() for p in procs]
+    assert [o.strip() for o, _ in outs] == ["900"] * 3, [e[-300:] for _, e in outs]
