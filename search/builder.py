@@ -47,6 +47,8 @@ class Unit:
 
     alts: list[Alt]
     phrase: Query | None = None
+    #: The alternatives are one word's candidate lemmas: scored as one term, not added up.
+    synonyms: bool = False
 
 
 @dataclass
@@ -164,7 +166,8 @@ class QueryBuilder:
             if phrases:
                 phrase = Or(phrases) if len(phrases) > 1 else phrases[0]
                 return [Unit([a for u in units for a in u], phrase)], bonus
-        return [Unit(u) for u in units], bonus
+        lemmas = lang in EXACT_LANGUAGES and not clause.exact
+        return [Unit(u, synonyms=lemmas) for u in units], bonus
 
     def build(self, parsed: ParsedQuery, languages: list[str]) -> Plan:
         plan = Plan()

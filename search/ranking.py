@@ -82,19 +82,20 @@ class Ranker:
         k1 = self.w.k1
         return ids, (scale * idf * (k1 + 1.0)) * pseudo / (k1 + pseudo)
 
-    def _scored(self, alts: list[Alt]) -> list[tuple[np.ndarray, np.ndarray]]:
+    def _scored(self, alts: list[Alt], synonyms: bool = False) -> list[tuple[np.ndarray, np.ndarray]]:
         """Alternatives grouped by term (``title_vi``/``body_vi`` of one word together), scored."""
         groups: dict[tuple[str, str, str], list[Alt]] = {}
         for alt in alts:
             kind, _, lang = alt[0].partition("_")
             family = {"title": "", "body": "", "titlef": "f", "bodyf": "f"}.get(kind, kind)
-            groups.setdefault((lang, family, alt[1]), []).append(alt)
+            term = "" if synonyms else alt[1]
+            groups.setdefault((lang, family, term), []).append(alt)
         return [self._group(g) for g in groups.values()]
 
     def _unit_mask(self, unit: Unit, score: np.ndarray | None) -> np.ndarray:
         mask = np.zeros(self.a.size, dtype=bool)
         restrict = self.a.docs_for(unit.phrase) if unit.phrase is not None else None
-        for ids, s in self._scored(unit.alts):
+        for ids, s in self._scored(unit.alts, synonyms=unit.synonyms):
             if restrict is not None:
                 keep = restrict[ids]
                 ids, s = ids[keep], s[keep]
