@@ -29,6 +29,15 @@ _SENTENCE_END = frozenset(".!?;")
 
 JOINER = "_"
 
+#: Function words and question words of Vietnamese: a typed question is full of them
+#: (``đam mê của Sa là gì?``) and they say nothing about its answer. Queries with
+#: marks leave them out (not phrases); documents keep them, so phrases still match.
+#: Without marks they are ambiguous (``sao`` is also "star") and stay.
+FUNCTION_WORDS = frozenset("""
+gì nào ai đâu sao bao nhiêu không thế như là của được có những các thì mà và với cho để ở vì
+đã đang sẽ bị này đó
+""".split())
+
 
 @lru_cache(maxsize=None)
 def _tagger():  # type: ignore[no-untyped-def]

@@ -16,11 +16,13 @@ from whoosh.query import DateRange, Or, Query, Sequence, Term
 from whoosh.fields import Schema
 
 from analyzers import EXACT_LANGUAGES, FOLDED_LANGUAGES, fold_diacritics, has_diacritics
+from analyzers.vi import FUNCTION_WORDS
 
 from index.schema import body_field, exact_field, title_field
 from search.query import Clause, ParsedQuery
 
 _JOINER = "_"
+
 
 
 @dataclass
@@ -33,6 +35,7 @@ class Weights:
     pair: float = 0.5          # without marks: two neighbouring syllables that form an indexed word
     all_words_first: bool = True  # documents with every query word rank above the rest ...
     strict_words: int = 4      # ... for queries of at most this many words (longer ones are questions)
+    drop_function_words: bool = True  # Vietnamese questions' function words (là, của, gì) dropped
     k1: float = 1.2            # BM25 term-frequency saturation
     b: float = 0.75            # BM25 length normalisation
 
@@ -116,6 +119,9 @@ class QueryBuilder:
         bonus: list[Alt] = []
         if has_diacritics(clause.text):
             positions, compounds = self._positions(bf, clause.text)
+            if w.drop_function_words and not clause.phrase:
+                kept = [p for p in positions if p[0] not in FUNCTION_WORDS]
+                positions = kept or positions
             units = []
             for alts in positions:
                 unit = [(tf, t, w.title) for t in alts] + [(bf, t, 1.0) for t in alts]

@@ -171,3 +171,13 @@ def test_engine_sees_commits_made_by_another_engine(tmp_path):
         assert reader.search("buses").total == 0
         writer.add([{"id": "1", "title": "Buses", "text": "Electric buses.", "lang": "en"}])
         assert reader.search("buses").total == 1
+
+
+def test_vietnamese_question_words_do_not_outweigh_the_content_words(engine):
+    engine.add([
+        {"id": "answer", "lang": "vi", "title": "Chạy marathon", "text": "Nguyên Sa đam mê chạy marathon."},
+        {"id": "noise", "lang": "vi", "title": "Là gì?", "text": "Là gì, của ai, là gì, được không, là gì?"},
+    ])
+    assert engine.search("Đam mê của Sa là gì?").hits[0].id == "answer"
+    assert engine.search("là gì").hits[0].id == "noise", "a query of only function words keeps them"
+    assert [h.id for h in engine.search('"là gì"')] == ["noise"], "phrases keep every word"
