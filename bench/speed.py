@@ -112,7 +112,7 @@ def run_analyzers(limit: int, repeat: int, procs: int, out: Any) -> None:
 
 def plain_schema():  # type: ignore[no-untyped-def]
     from whoosh.analysis import LowercaseFilter, RegexTokenizer
-    from whoosh.fields import ID, STORED, TEXT, Schema
+    from whoosh.fields import ID, TEXT, Schema
 
     analyzer = RegexTokenizer(r"\w+") | LowercaseFilter()
     return Schema(id=ID(stored=True, unique=True), lang=ID(stored=True), title=TEXT(analyzer=analyzer, stored=True),

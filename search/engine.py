@@ -14,7 +14,7 @@ from analyzers.registry import analysis_language
 from index import Document, IndexReport, IndexStore, Indexer, QueryError
 from index.postings import IndexArrays, term_spans
 from index.readers import MAX_FILE_BYTES
-from index.schema import body_field, exact_field, title_field
+from index.schema import body_field, exact_field
 from search.builder import QueryBuilder, Weights
 from search.query import parse
 from search.ranking import Ranker
