@@ -21,8 +21,8 @@ from whoosh.query import Query
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-#: Cached postings, counted in entries (document numbers) over all terms.
-_POSTINGS_BUDGET = 20_000_000
+#: Cached postings, in entries over all terms (12 bytes each: about 70 MB at most).
+_POSTINGS_BUDGET = 6_000_000
 _LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
 
