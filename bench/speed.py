@@ -188,11 +188,16 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=2000, help="how many queries to time")
     ap.add_argument("--skip-one-process", action="store_true", help="do not index with 1 process")
     ap.add_argument("--keep", help="keep the engine's index in this folder")
+    ap.add_argument("--queries-only", nargs=2, metavar=("ENGINE_INDEX", "PLAIN_INDEX"),
+                    help="skip indexing: time queries on two indexes an earlier run kept")
     args = ap.parse_args()
+    if args.queries_only:
+        report_queries(*args.queries_only, args.queries)
+        return
 
     work = Path(tempfile.mkdtemp(prefix="speed-"))
     engine_path = args.keep or str(work / "engine")
-    plain_path = str(work / "plain")
+    plain_path = (args.keep + "-plain") if args.keep else str(work / "plain")
     chars = sum(len(d["title"] or "") + len(d["text"] or "") for d in corpus(args.docs, args.repeat))
     print(f"corpus: news-vi + news-ru, {args.docs or 'all'} articles x{args.repeat}, "
           f"{chars / 1e6:.1f} M characters; {os.cpu_count()} cores")
@@ -222,8 +227,14 @@ def main() -> None:
           f"({e_mb / p_mb:.2f}x, target <= 3x); text {chars * 1.0 / 1e6:.0f} M chars")
     report_fields(engine_path)
 
+    report_queries(engine_path, plain_path, args.queries)
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def report_queries(engine_path: str, plain_path: str, count: int) -> None:
     queries = [json.loads(line)["query"] for line in
-               open(DATA / "speed" / "queries-mixed.jsonl", encoding="utf-8")][:args.queries]
+               open(DATA / "speed" / "queries-mixed.jsonl", encoding="utf-8")][:count]
     ours, base = query_latency(engine_path, plain_path, queries)
     print(f"\nqueries with snippets, {len(queries)} from speed/queries-mixed.jsonl, one thread, warm")
     print(f"  engine        {percentiles(ours)}")
@@ -239,8 +250,6 @@ def main() -> None:
         cold.append(time.perf_counter() - t)
     print(f"\ncold `search query` (new process, import and models): best {min(cold):.2f}s, "
           f"worst {max(cold):.2f}s (target <= 1.5 s)")
-    if not args.keep:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def report_fields(path: str) -> None:
