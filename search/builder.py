@@ -1,10 +1,11 @@
-"""A parsed query -> one Whoosh query over every language's fields.
+"""A parsed query -> a :class:`Plan`: what to score in every language's fields.
 
 Each clause is analysed by each candidate language's own analyzer (the same
 pipeline the documents went through), then turned into *units*, one per query
-word, each an OR of the fields and forms that word may match in. Documents
-that match every unit get a bonus that ranks them above those that match some,
-which still appear, so a question typed in full still finds its answer.
+word, each an OR of the fields and forms that word may match in, plus bonus
+terms (whole Vietnamese words). :mod:`search.ranking` scores the plan; only
+phrases and date ranges stay Whoosh queries, evaluated for the documents they
+match.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from index.schema import body_field, exact_field, title_field
 from search.query import Clause, ParsedQuery
 
 _JOINER = "_"
-
 
 
 @dataclass
