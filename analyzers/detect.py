@@ -20,8 +20,9 @@ _SCRIPTS = {
 }
 _SCRIPT_RE = regex.compile("|".join(rf"(?P<{name}>\p{{{name}}})" for name in _SCRIPTS))
 
-#: Letters only Vietnamese uses among Latin-script languages we analyse.
-_VIETNAMESE = regex.compile(r"[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9]")
+#: Letters only Vietnamese uses among Latin-script languages we analyse (ă, â, ê, ô are
+#: Romanian, French and Portuguese letters too).
+_VIETNAMESE = regex.compile(r"[đơưĐƠƯ\u1ea0-\u1ef9]")
 _UKRAINIAN = regex.compile(r"[іїєґІЇЄҐ]")
 
 #: Languages the statistical model may answer, per shared script.
@@ -35,17 +36,21 @@ _DEVANAGARI = ["hi", "ne", "mr"]
 def _identifier(langs: tuple[str, ...]):  # type: ignore[no-untyped-def]
     from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
-    identifier = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE)
+    identifier = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
     identifier.set_languages(list(langs))
     return identifier
 
 
-def _model(text: str, langs: list[str]) -> str:
-    return str(_identifier(tuple(langs)).classify(text)[0])
+def _model(text: str, langs: list[str], sure: float = 0.0) -> str:
+    lang, probability = _identifier(tuple(langs)).classify(text)
+    return str(lang) if probability >= sure else OTHER
 
 
-def detect_language(text: str) -> str:
+def detect_language(text: str, *, sure: float = 0.0) -> str:
     """The ISO 639-1 code of ``text``'s language, or ``"xx"`` when it has no letters.
+
+    With ``sure`` (0 to 1), a language the statistical model gives a lower
+    probability than that comes back as ``"xx"``: for short texts such as queries.
 
     >>> detect_language("Hàn Quốc và Mỹ họp trực tuyến")
     'vi'
@@ -65,9 +70,9 @@ def detect_language(text: str) -> str:
     if script == "Latin":
         if len(_VIETNAMESE.findall(sample)) * 20 > counts["Latin"]:
             return "vi"
-        return _model(sample, _LATIN)
+        return _model(sample, _LATIN, sure)
     if script == "Arabic":
-        return _model(sample, _ARABIC)
+        return _model(sample, _ARABIC, sure)
     if script == "Devanagari":
-        return _model(sample, _DEVANAGARI)
+        return _model(sample, _DEVANAGARI, sure)
     return _SCRIPTS[script] or OTHER

@@ -36,6 +36,8 @@ class Weights:
     all_words_first: bool = True  # documents with every query word rank above the rest ...
     strict_words: int = 4      # ... for queries of at most this many words (longer ones are questions)
     drop_function_words: bool = True  # Vietnamese questions' function words (là, của, gì) dropped
+    query_language: float = 3.0  # score factor for documents in the query's detected language ...
+    query_language_sure: float = 0.7  # ... when the detection is at least this sure
     k1: float = 1.2            # BM25 term-frequency saturation
     b: float = 0.75            # BM25 length normalisation
 

@@ -216,8 +216,12 @@ class Engine:
             empty.took_ms = (time.perf_counter() - started) * 1000
             return empty
         plan = self._builder.build(parsed, languages)
+        query_lang = None
+        if lang is None and self._builder.w.query_language != 1.0:
+            query_lang = analysis_language(detect_language(" ".join(
+                c.text for group in parsed.groups for c in group), sure=self._builder.w.query_language_sure))
         ranked = Ranker(self._arrays(searcher), self._builder.w).rank(
-            plan, lang=lang, offset=(page - 1) * limit, limit=limit)
+            plan, lang=lang, offset=(page - 1) * limit, limit=limit, query_lang=query_lang)
         hits = []
         for docnum, score, terms in zip(ranked.docnums, ranked.scores, ranked.matched):
             stored = searcher.stored_fields(docnum)

@@ -104,7 +104,8 @@ class Ranker:
                 score[ids] += s
         return mask
 
-    def rank(self, plan: Plan, *, lang: str | None, offset: int, limit: int) -> Ranked:
+    def rank(self, plan: Plan, *, lang: str | None, offset: int, limit: int,
+             query_lang: str | None = None) -> Ranked:
         size = self.a.size
         score = np.zeros(size, dtype=np.float64)
         coverage = np.zeros(size, dtype=np.int32)
@@ -120,6 +121,9 @@ class Ranker:
             if alang in self.alang_values:
                 needed[self.alang_values.index(alang)] = len(units)
         matched &= self.a.alive
+        if query_lang in self.alang_values and self.w.query_language != 1.0:
+            # The language the query is written in is likely the one the reader wants.
+            score[self.alang == self.alang_values.index(query_lang)] *= self.w.query_language
         for negative in plan.negatives:
             hit = np.ones(size, dtype=bool)
             for unit in negative:

@@ -181,3 +181,14 @@ def test_vietnamese_question_words_do_not_outweigh_the_content_words(engine):
     assert engine.search("Đam mê của Sa là gì?").hits[0].id == "answer"
     assert engine.search("là gì").hits[0].id == "noise", "a query of only function words keeps them"
     assert [h.id for h in engine.search('"là gì"')] == ["noise"], "phrases keep every word"
+
+
+def test_without_a_filter_the_query_language_comes_first(engine):
+    engine.add([
+        {"id": "es", "lang": "es", "title": "Super Bowl 50",
+         "text": "Los Denver Broncos ganaron la Super Bowl 50 contra los Carolina Panthers en 2016."},
+        {"id": "en", "lang": "en", "title": "Super Bowl 50",
+         "text": "The Denver Broncos defeated the Carolina Panthers to win Super Bowl 50 in 2016."},
+    ])
+    assert [h.id for h in engine.search("Which team won Super Bowl 50 in 2016?")][0] == "en"
+    assert [h.id for h in engine.search("¿Quién ganó la Super Bowl 50 en 2016?")][0] == "es"
