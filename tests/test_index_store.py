@@ -148,3 +148,22 @@ def test_in_memory_engines_in_two_processes_do_not_share_temporary_files(tmp_pat
                               stderr=subprocess.PIPE, text=True) for _ in range(3)]
     outs = [p.communicate() for p in procs]
     assert [o.strip() for o, _ in outs] == ["900"] * 3, [e[-300:] for _, e in outs]
+
+
+def test_a_read_only_folder_is_a_clear_error_and_the_last_commit_stays(tmp_path, monkeypatch):
+    """Root writes anywhere, so the file system's refusal (EROFS) is simulated."""
+    import errno
+
+    from index.store import DurableFileStorage
+    from search import IndexWriteError
+
+    with Engine.create(tmp_path / "ix") as e:
+        e.add([{"id": "1", "title": "Kept", "text": "first commit", "lang": "en"}])
+
+        def read_only(self, name, *args, **kwargs):
+            raise OSError(errno.EROFS, "Read-only file system", name)
+
+        monkeypatch.setattr(DurableFileStorage, "create_file", read_only)
+        with pytest.raises(IndexWriteError, match="cannot be written"):
+            e.add([{"id": "2", "title": "Lost", "text": "second commit", "lang": "en"}])
+        assert [h.id for h in e.search("commit")] == ["1"]
