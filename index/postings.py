@@ -13,6 +13,7 @@ This reads Whoosh's W3 codec blocks directly, so whoosh-reloaded is pinned;
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from typing import Any
 
@@ -53,6 +54,7 @@ class IndexArrays:
         self._lengths: dict[str, np.ndarray] = {}
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached = 0
+        self._lock = threading.Lock()
         self._alive: np.ndarray | None = None
         self._codes: dict[str, tuple[list[str], np.ndarray]] = {}
 
@@ -114,10 +116,11 @@ class IndexArrays:
     def postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Document numbers (ascending, deleted ones included) and weights of a term."""
         key = (fieldname, text)
-        cached = self._postings.get(key)
-        if cached is not None:
-            self._postings.move_to_end(key)
-            return cached
+        with self._lock:  # the web server's threads share one cache
+            cached = self._postings.get(key)
+            if cached is not None:
+                self._postings.move_to_end(key)
+                return cached
         ids_parts, weight_parts = [], []
         for reader, offset in self.leaves:
             if (fieldname, text) not in reader:
@@ -127,11 +130,13 @@ class IndexArrays:
             ids_parts.append(ids + offset)
             weight_parts.append(weights)
         result = (np.concatenate(ids_parts), np.concatenate(weight_parts)) if ids_parts else _EMPTY
-        self._postings[key] = result
-        self._cached += len(result[0])
-        while self._cached > _POSTINGS_BUDGET and len(self._postings) > 1:
-            _, (old, _w) = self._postings.popitem(last=False)
-            self._cached -= len(old)
+        with self._lock:
+            if key not in self._postings:
+                self._postings[key] = result
+                self._cached += len(result[0])
+            while self._cached > _POSTINGS_BUDGET and len(self._postings) > 1:
+                _, (old, _w) = self._postings.popitem(last=False)
+                self._cached -= len(old)
         return result
 
     def docs_for(self, query: Query) -> np.ndarray:
