@@ -2,8 +2,9 @@
 
 Each language has its own fields (``title_ru``, ``body_ru`` ...) analysed by its
 own analyzer; Vietnamese also has diacritic-free twins (``titlef_vi``,
-``bodyf_vi``), Russian and Ukrainian a field of exact word forms (``exact_ru``). Postings keep character offsets, so snippets are cut from the
-stored text without analysing it again.
+``bodyf_vi``), Russian and Ukrainian a field of exact word forms (``exact_ru``).
+Postings keep character offsets, so snippets are cut from the stored text
+without analysing it again.
 """
 
 from __future__ import annotations

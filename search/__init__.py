@@ -13,7 +13,8 @@ from index import (
 from search.engine import DocumentView, Engine, Hit, Results, Stats
 
 __all__ = [
-    "Document", "DocumentError", "DocumentView", "Engine", "Hit", "IndexExists", "IndexLocked", "IndexNotFound",
+    "Document", "DocumentError", "DocumentView", "Engine", "Hit", "IndexExists", "IndexLocked",
+    "IndexNotFound",
     "IndexReport", "IndexVersionError", "IndexWriteError", "QueryError", "ReadError", "Results",
     "SearchError", "Stats",
 ]

@@ -192,6 +192,14 @@ class Engine:
             self._arrays_cache = IndexArrays(searcher)
         return self._arrays_cache
 
+    def _query_language(self, parsed: Any) -> str | None:
+        """The language the query is written in, when detection is sure enough to weigh."""
+        w = self._builder.w
+        if w.query_language == 1.0:
+            return None
+        text = " ".join(c.text for group in parsed.groups for c in group)
+        return analysis_language(detect_language(text, sure=w.query_language_sure))
+
     def _languages(self, searcher) -> list[str]:  # type: ignore[no-untyped-def]
         return sorted(t.decode() for t in searcher.reader().lexicon("alang"))
 
@@ -216,10 +224,7 @@ class Engine:
             empty.took_ms = (time.perf_counter() - started) * 1000
             return empty
         plan = self._builder.build(parsed, languages)
-        query_lang = None
-        if lang is None and self._builder.w.query_language != 1.0:
-            query_lang = analysis_language(detect_language(" ".join(
-                c.text for group in parsed.groups for c in group), sure=self._builder.w.query_language_sure))
+        query_lang = self._query_language(parsed) if lang is None else None
         ranked = Ranker(self._arrays(searcher), self._builder.w).rank(
             plan, lang=lang, offset=(page - 1) * limit, limit=limit, query_lang=query_lang)
         hits = []
