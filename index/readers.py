@@ -253,7 +253,7 @@ def read_file(path: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES,
     try:
         size = os.path.getsize(p)
         if size > max_bytes:
-            raise ReadError(p, f"{size / 1e6:.0f} MB is over the {max_bytes / 1e6:.0f} MB limit "
+            raise ReadError(p, f"{size / 2**20:.0f} MiB is over the {max_bytes / 2**20:.0f} MiB limit "
                                "for one file: split it, or raise max_file_bytes")
         with open(p, "rb") as f:
             data = f.read(max_bytes + 1)
