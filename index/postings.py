@@ -87,6 +87,16 @@ class IndexArrays:
             self._codes[fieldname] = (values, codes)
         return self._codes[fieldname]
 
+    def live_counts(self, fieldname: str) -> dict[str, int]:
+        """Live documents per value of a one-value field (``alang``: documents per language)."""
+        key = "#" + fieldname
+        if key not in self._codes:
+            values, codes = self.codes(fieldname)
+            counts = np.bincount(codes[self.alive & (codes >= 0)], minlength=len(values))
+            self._codes[key] = (values, counts)
+        values, counts = self._codes[key]
+        return {value: int(counts[i]) for i, value in enumerate(values)}
+
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's length in ``fieldname`` (as Whoosh stores it: one byte, approximate)."""
         if fieldname not in self._lengths:

@@ -200,9 +200,6 @@ class Engine:
         text = " ".join(c.text for group in parsed.groups for c in group)
         return analysis_language(detect_language(text, sure=w.query_language_sure))
 
-    def _languages(self, searcher) -> list[str]:  # type: ignore[no-untyped-def]
-        return sorted(t.decode() for t in searcher.reader().lexicon("alang"))
-
     def search(self, text: str, *, lang: str | None = None, limit: int = 10,
                page: int = 1) -> Results:
         """Search. ``lang`` restricts to one language; ``page`` counts from 1."""
@@ -218,14 +215,15 @@ class Engine:
         lang = canonical_language(lang) or parsed.lang
         searcher = self._store.searcher()
         # Every language is queried, the filter keeps one: the facet counts the others.
-        languages = self._languages(searcher)
+        arrays = self._arrays(searcher)
+        languages = list(arrays.codes("alang")[0])
         empty = Results(text, 0, page, limit, [], {}, 0.0)
         if parsed.empty or not languages:
             empty.took_ms = (time.perf_counter() - started) * 1000
             return empty
         plan = self._builder.build(parsed, languages)
         query_lang = self._query_language(parsed) if lang is None else None
-        ranked = Ranker(self._arrays(searcher), self._builder.w).rank(
+        ranked = Ranker(arrays, self._builder.w).rank(
             plan, lang=lang, offset=(page - 1) * limit, limit=limit, query_lang=query_lang)
         hits = []
         for docnum, score, terms in zip(ranked.docnums, ranked.scores, ranked.matched):

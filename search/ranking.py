@@ -35,9 +35,7 @@ class Ranker:
         self.a = arrays
         self.w = weights
         self.alang_values, self.alang = arrays.codes("alang")
-        alive = arrays.alive
-        counts = np.bincount(self.alang[alive & (self.alang >= 0)], minlength=len(self.alang_values))
-        self.docs_in = {lang: int(counts[i]) for i, lang in enumerate(self.alang_values)}
+        self.docs_in = arrays.live_counts("alang")  # N per language, once per searcher
 
     def _norm_tf(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Live document numbers of a term, and its length-normalised frequency in each."""
