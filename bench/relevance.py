@@ -83,6 +83,7 @@ class Baseline:
 
     def commit(self) -> None:
         self.writer.commit()
+        self.ix.storage.remove_temp_folders()
         self.searcher = self.ix.searcher()
 
     def search(self, query: str, lang: str | None) -> list[tuple[str, float]]:

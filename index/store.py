@@ -216,18 +216,23 @@ class IndexStore:
             except OSError as exc:
                 raise _write_error(where, exc) from exc
         try:
-            yield w
-        except BaseException:
-            w.cancel()
-            raise
-        try:
-            w.commit()
-        except OSError as exc:
             try:
+                yield w
+            except BaseException:
                 w.cancel()
-            except Exception:  # the writer may already be closed; the lock is what matters
-                pass
-            raise _write_error(where, exc) from exc
+                raise
+            try:
+                w.commit()
+            except OSError as exc:
+                try:
+                    w.cancel()
+                except Exception:  # the writer may already be closed; the lock is what matters
+                    pass
+                raise _write_error(where, exc) from exc
+        finally:
+            # The column writer's sort runs are only needed until the segment is written.
+            if isinstance(self.ix.storage, PrivateRamStorage):
+                self.ix.storage.remove_temp_folders()
 
     # -- reading ------------------------------------------------------------
 

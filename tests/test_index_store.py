@@ -167,3 +167,13 @@ def test_a_read_only_folder_is_a_clear_error_and_the_last_commit_stays(tmp_path,
         with pytest.raises(IndexWriteError, match="cannot be written"):
             e.add([{"id": "2", "title": "Lost", "text": "second commit", "lang": "en"}])
         assert [h.id for h in e.search("commit")] == ["1"]
+
+
+def test_an_in_memory_engine_leaves_no_temporary_folders_behind(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    engine = Engine.in_memory(batch_size=20)
+    engine.add([{"id": str(i), "lang": "en", "title": "t", "text": "word " * 50} for i in range(60)])
+    assert engine.stats().documents == 60
+    assert list(tmp_path.iterdir()) == []
