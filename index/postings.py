@@ -110,8 +110,7 @@ class IndexArrays:
 
                     column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
                 if column is not None:
-                    raw = np.fromiter((column[i] for i in range(n)), dtype=np.uint8, count=n)
-                    out[offset:offset + n] = _LENGTH_OF_BYTE[raw]
+                    out[offset:offset + n] = _LENGTH_OF_BYTE[_length_bytes(column, n)]
                 else:
                     for i in range(n):
                         out[offset + i] = reader.doc_field_length(i, fieldname, 0)
@@ -156,6 +155,18 @@ class IndexArrays:
         if docs:
             mask[np.asarray(docs, dtype=np.int64)] = True
         return mask
+
+
+def _length_bytes(column: Any, n: int) -> np.ndarray:
+    """A lengths column's one byte per document, read in one piece when it is stored plainly."""
+    raw_file = getattr(column, "_dbfile", None)
+    count = getattr(column, "_count", None)
+    if raw_file is not None and count is not None and getattr(column, "_fixedlen", 0) == 1:
+        raw = np.zeros(n, dtype=np.uint8)  # documents past the column's end have length 0
+        stored = min(count, n)
+        raw[:stored] = np.frombuffer(raw_file.get(column._basepos, stored), dtype=np.uint8)
+        return raw
+    return np.fromiter((column[i] for i in range(n)), dtype=np.uint8, count=n)
 
 
 def _generic_arrays(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
