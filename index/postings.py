@@ -19,29 +19,17 @@ from typing import Any
 
 import numpy as np
 from whoosh.query import Query
+from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
+
+from index import termdocs
+from index.termdocs import TermDocs
 
 #: Cached postings, in entries over all terms (12 bytes each: about 70 MB at most).
 _POSTINGS_BUDGET = 6_000_000
 _LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
-
-
-def _block_arrays(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
-    """All (ids, weights) of a leaf matcher, a block at a time."""
-    ids: list[Any] = []
-    weights: list[Any] = []
-    m = matcher
-    while m.is_active():
-        m._read_ids()
-        m._read_weights()
-        ids.append(np.asarray(m._ids, dtype=np.int64))
-        weights.append(np.asarray(m._weights, dtype=np.float32))
-        m._next_block()
-    if not ids:
-        return _EMPTY
-    return np.concatenate(ids), np.concatenate(weights)
 
 
 class IndexArrays:
@@ -50,6 +38,7 @@ class IndexArrays:
     def __init__(self, searcher: Searcher) -> None:
         self.searcher = searcher
         self.leaves = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
+        self._termdocs = [_load_termdocs(reader) for reader, _ in self.leaves]
         self.size = searcher.doc_count_all()
         self._lengths: dict[str, np.ndarray] = {}
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
@@ -131,13 +120,12 @@ class IndexArrays:
                 self._postings.move_to_end(key)
                 return cached
         ids_parts, weight_parts = [], []
-        for reader, offset in self.leaves:
-            if (fieldname, text) not in reader:
-                continue
-            m = _leaf_matcher(reader, fieldname, text)
-            ids, weights = _block_arrays(m) if hasattr(m, "_read_ids") else _generic_arrays(m)
-            ids_parts.append(ids + offset)
-            weight_parts.append(weights)
+        for (reader, offset), tdocs in zip(self.leaves, self._termdocs):
+            found = _segment_postings(reader, tdocs, fieldname, text)
+            if found is not None:
+                ids, weights = found
+                ids_parts.append(ids.astype(np.int64) + offset)
+                weight_parts.append(weights.astype(np.float32, copy=False))
         result = (np.concatenate(ids_parts), np.concatenate(weight_parts)) if ids_parts else _EMPTY
         with self._lock:
             if key not in self._postings:
@@ -155,6 +143,36 @@ class IndexArrays:
         if docs:
             mask[np.asarray(docs, dtype=np.int64)] = True
         return mask
+
+
+def _load_termdocs(reader: Any) -> TermDocs | None:
+    segment = getattr(reader, "_segment", None)
+    storage = getattr(reader, "_storage", None)
+    if segment is None or storage is None:
+        return None
+    return termdocs.load(storage, termdocs.file_name(segment))
+
+
+def _segment_postings(reader: Any, tdocs: TermDocs | None, fieldname: str,
+                      text: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """A term's (local document numbers, frequencies) in one segment; None if it is not there."""
+    terms = getattr(reader, "_terms", None)
+    if terms is None or not hasattr(terms, "term_info"):
+        if (fieldname, text) not in reader:
+            return None
+        return _generic_arrays(reader.postings(fieldname, text))
+    tbytes = reader._text_to_bytes(fieldname, text)
+    try:
+        info = terms.term_info(fieldname, tbytes)
+    except TermNotFound:
+        return None
+    if tdocs is not None and not info.is_inlined() and info.doc_frequency() >= termdocs.MIN_DOCS:
+        found = tdocs.lookup(info.extent()[0])
+        if found is not None:
+            return found
+    m = terms._codec.postings_reader(terms._postfile, info, reader.schema[fieldname].format,
+                                     term=(fieldname, tbytes))
+    return termdocs.decode_blocks(m) if hasattr(m, "_read_data") else _generic_arrays(m)
 
 
 def _length_bytes(column: Any, n: int) -> np.ndarray:

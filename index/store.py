@@ -17,8 +17,14 @@ from whoosh.index import EmptyIndexError, FileIndex, LockError
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
+from index import termdocs
 from index.errors import (
-    IndexExists, IndexLocked, IndexNotFound, IndexVersionError, IndexWriteError)
+    IndexExists,
+    IndexLocked,
+    IndexNotFound,
+    IndexVersionError,
+    IndexWriteError,
+)
 from index.schema import SCHEMA_VERSION, build_schema
 
 META_FILE = "search-index.json"
@@ -95,6 +101,17 @@ class PrivateRamStorage(RamStorage):
         for folder in self._temp_folders:
             shutil.rmtree(folder, ignore_errors=True)
         self._temp_folders.clear()
+
+
+def _write_termdocs_in(path: str, segment_id: str) -> None:
+    """One segment's scoring arrays, in a worker process."""
+    try:
+        ix = DurableFileStorage(path).open_index(indexname=INDEX_NAME)
+        for seg in ix._segments():
+            if seg.segment_id() == segment_id:
+                termdocs.build(ix.storage, ix.schema, seg)
+    except OSError:
+        pass  # see IndexStore._write_termdocs
 
 
 class IndexStore:
@@ -229,10 +246,37 @@ class IndexStore:
                 except Exception:  # the writer may already be closed; the lock is what matters
                     pass
                 raise _write_error(where, exc) from exc
+            self._write_termdocs(procs)
         finally:
             # The column writer's sort runs are only needed until the segment is written.
             if isinstance(self.ix.storage, PrivateRamStorage):
                 self.ix.storage.remove_temp_folders()
+
+    def _write_termdocs(self, procs: int) -> None:
+        """Flat scoring arrays for every segment that has none yet (see :mod:`index.termdocs`).
+
+        Runs after the commit, so a crash here loses nothing: a segment without
+        its arrays is read from Whoosh's blocks, and the next commit writes them.
+        """
+        storage = self.ix.storage
+        todo = [seg for seg in self.ix._segments()
+                if not storage.file_exists(termdocs.file_name(seg))]
+        if not todo:
+            return
+        # The commit has succeeded: a failure here (a full disk, a segment a newer
+        # writer has already merged away) only leaves that segment on the slower path.
+        if procs > 1 and self.path is not None and len(todo) > 1:
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(min(procs, len(todo))) as pool:
+                list(pool.map(_write_termdocs_in, [self.path] * len(todo),
+                              [seg.segment_id() for seg in todo]))
+            return
+        for seg in todo:
+            try:
+                termdocs.build(storage, self.ix.schema, seg)
+            except OSError:
+                continue
 
     # -- reading ------------------------------------------------------------
 

@@ -52,3 +52,67 @@ def test_spans_come_from_the_stored_offsets():
     spans = term_spans(searcher, docnum, [("body_en", "summit")])
     assert spans and all(text[s:e] == "summit" for s, e, _ in spans)
     assert np.all(np.diff([s for s, _, _ in spans]) > 0)
+
+
+def _disk_engine_with_common_words(path, procs=1):
+    from index import termdocs
+
+    engine = Engine.create(path, batch_size=100, procs=procs)
+    n = termdocs.MIN_DOCS * 4
+    engine.add([{"id": str(i), "lang": "en", "title": f"report {i % 7}",
+                 "text": f"security summit {'talks ' * (i % 5)} number{i}"} for i in range(n)])
+    engine.delete("5", "150")
+    return engine
+
+
+def _assert_arrays_match_whoosh(searcher, terms):
+    arrays = IndexArrays(searcher)
+    for fieldname, text in terms:
+        ids, weights = arrays.postings(fieldname, text)
+        expected = list(searcher.reader().postings(fieldname, text).items_as("weight"))
+        alive = arrays.alive[ids]
+        assert expected and list(zip(ids[alive].tolist(), weights[alive].tolist())) == expected
+
+
+def test_every_segment_gets_scoring_arrays_that_match_whoosh(tmp_path):
+    from index import termdocs
+
+    engine = _disk_engine_with_common_words(tmp_path / "ix")
+    searcher = engine._store.searcher()
+    segments = engine._store.ix._segments()
+    assert len(segments) > 1
+    for seg in segments:
+        tdocs = termdocs.load(engine._store.ix.storage, termdocs.file_name(seg))
+        assert tdocs is not None
+        assert (len(tdocs.keys) > 0) == (seg.doc_count_all() >= termdocs.MIN_DOCS)
+    for (reader, _), tdocs in zip(IndexArrays(searcher).leaves, IndexArrays(searcher)._termdocs):
+        if reader.doc_count_all() >= termdocs.MIN_DOCS:  # a common term is read from the file
+            info = reader._terms.term_info("body_en", b"secur")
+            docs, _ = tdocs.lookup(info.extent()[0])
+            assert len(docs) == reader.doc_frequency("body_en", "secur")
+    _assert_arrays_match_whoosh(searcher, [("body_en", "secur"), ("body_en", "talk"),
+                                           ("title_en", "report"), ("lang", "en")])
+
+
+def test_parallel_indexing_writes_the_scoring_arrays_too(tmp_path):
+    from index import termdocs
+
+    engine = _disk_engine_with_common_words(tmp_path / "ix", procs=2)
+    storage = engine._store.ix.storage
+    assert all(storage.file_exists(termdocs.file_name(seg)) for seg in engine._store.ix._segments())
+    _assert_arrays_match_whoosh(engine._store.searcher(), [("body_en", "summit")])
+
+
+def test_missing_or_damaged_scoring_arrays_fall_back_to_whoosh_blocks(tmp_path):
+    from index import termdocs
+
+    engine = _disk_engine_with_common_words(tmp_path / "ix")
+    before = engine.search("security talks", limit=20)
+    segments = engine._store.ix._segments()
+    (tmp_path / "ix" / termdocs.file_name(segments[0])).unlink()
+    (tmp_path / "ix" / termdocs.file_name(segments[1])).write_bytes(b"SRCHTDA1 broken")
+    reopened = Engine.open(tmp_path / "ix")
+    _assert_arrays_match_whoosh(reopened._store.searcher(), [("body_en", "secur")])
+    after = reopened.search("security talks", limit=20)
+    assert [h.id for h in after.hits] == [h.id for h in before.hits]
+    assert after.total == before.total
