@@ -14,7 +14,9 @@ This reads Whoosh's W3 codec blocks directly, so whoosh-reloaded is pinned;
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 from collections import OrderedDict
+from itertools import accumulate
 from typing import Any
 
 import numpy as np
@@ -136,6 +138,26 @@ class IndexArrays:
                 self._cached -= len(old)
         return result
 
+    def term_spans(self, docnum: int, terms: list[tuple[str, str]],
+                   per_term: int = 64) -> list[tuple[int, int, str]]:
+        """``(start, end, term)`` of the occurrences of ``(field, term)`` pairs in one document.
+
+        The character offsets come from the postings (``chars=True`` fields): only
+        the block holding the document is decoded, found through the segment's
+        scoring arrays when the term has them.
+        """
+        for (reader, offset), tdocs in zip(self.leaves, self._termdocs):
+            if offset <= docnum < offset + reader.doc_count_all():
+                break
+        else:
+            return []
+        local = docnum - offset
+        spans: list[tuple[int, int, str]] = []
+        for fieldname, text in terms:
+            for start, end in _occurrences(reader, tdocs, local, fieldname, text)[:per_term]:
+                spans.append((start, end, text))
+        return spans
+
     def docs_for(self, query: Query) -> np.ndarray:
         """A mask of the documents a Whoosh query matches (phrases, date ranges)."""
         mask = np.zeros(self.size, dtype=bool)
@@ -196,50 +218,41 @@ def _generic_arrays(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32)
 
 
-def _leaf_matcher(reader: Any, fieldname: str, text: str) -> Any:
-    """The raw matcher of a term in one segment (deletions are the caller's business)."""
-    if hasattr(reader, "_terms"):
-        return reader._terms.matcher(fieldname, reader._text_to_bytes(fieldname, text),
-                                     reader.schema[fieldname].format)
-    return reader.postings(fieldname, text)
-
-
-def term_spans(searcher: Searcher, docnum: int,
-               terms: list[tuple[str, str]], per_term: int = 64) -> list[tuple[int, int, str]]:
-    """``(start, end, term)`` of the occurrences of ``(field, term)`` pairs in one document.
-
-    The character offsets come from the postings (``chars=True`` fields): only
-    the block holding the document is decoded.
-    """
-    from bisect import bisect_left
-
-    for sub, offset in searcher.leaf_searchers():
-        if offset <= docnum < offset + sub.doc_count_all():
-            break
-    else:
-        return []
-    reader = sub.reader()
-    local = docnum - offset
-    spans: list[tuple[int, int, str]] = []
-    for fieldname, text in terms:
+def _occurrences(reader: Any, tdocs: TermDocs | None, local: int, fieldname: str,
+                 text: str) -> list[tuple[int, int]]:
+    """Character spans of a term in one document of one segment."""
+    terms = getattr(reader, "_terms", None)
+    if terms is None or not hasattr(terms, "term_info"):
         if (fieldname, text) not in reader:
-            continue
-        m = _leaf_matcher(reader, fieldname, text)
-        if not hasattr(m, "_read_ids"):
-            m.skip_to(local)
-            found = m.is_active() and m.id() == local
-            chars = m.value_as("characters") if found else []
-        else:
-            while m.is_active() and m.block_max_id() < local:
-                m._next_block()
-            if not m.is_active():
-                continue
-            m._read_ids()
-            i = bisect_left(m._ids, local)
-            if i >= len(m._ids) or m._ids[i] != local:
-                continue
-            m._read_values()
-            chars = m.format.decode_characters(m._values[i])
-        for _pos, start, end in chars[:per_term]:
-            spans.append((start, end, text))
-    return spans
+            return []
+        m = reader.postings(fieldname, text)
+        m.skip_to(local)
+        if not (m.is_active() and m.id() == local):
+            return []
+        return [(start, end) for _pos, start, end in m.value_as("characters")]
+    tbytes = reader._text_to_bytes(fieldname, text)
+    try:
+        info = terms.term_info(fieldname, tbytes)
+    except TermNotFound:
+        return []
+    if info.is_inlined() or not (info.min_id() <= local <= info.max_id()):
+        return []
+    m = terms._codec.postings_reader(terms._postfile, info, reader.schema[fieldname].format,
+                                     term=(fieldname, tbytes))
+    block = None
+    if tdocs is not None and info.doc_frequency() >= termdocs.MIN_DOCS:
+        block = tdocs.block_of(info.extent()[0], local)
+    if block is not None:
+        m._goto(block)
+    else:
+        while m.is_active() and m.block_max_id() < local:
+            m._next_block()
+        if not m.is_active():
+            return []
+    m._read_data()
+    ids = list(accumulate(m._data[0]))  # stored as differences within the block
+    i = bisect_left(ids, local)
+    if i >= len(ids) or ids[i] != local:
+        return []
+    m._read_values()
+    return [(start, end) for _pos, start, end in m.format.decode_characters(m._values[i])]

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-MAGIC = b"SRCHTDA1"
+MAGIC = b"SRCHTDA2"
 SUFFIX = ".tda"
 #: Terms in fewer documents than this are read from Whoosh's blocks: one block, cheap.
 MIN_DOCS = 64
@@ -35,38 +35,77 @@ def file_name(segment: Any) -> str:
     return f"{segment.segment_id()}{SUFFIX}"
 
 
+_ARRAYS = ("keys", "starts", "docs", "freqs", "bstarts", "bfirst", "boffsets")
+
+
 class TermDocs:
     """The arrays of one segment: ``lookup(offset)`` gives a term's documents and frequencies.
 
     Terms are found by the offset of their postings in Whoosh's postings file,
-    which Whoosh's own term lookup gives.
+    which Whoosh's own term lookup gives. ``block_of`` finds the Whoosh block
+    that holds a document (where its positions and offsets are) without
+    reading the blocks before it.
     """
 
-    def __init__(self, keys: np.ndarray, starts: np.ndarray, docs: np.ndarray,
-                 freqs: np.ndarray) -> None:
-        self.keys = keys
-        self.starts = starts
-        self.docs = docs
-        self.freqs = freqs
+    def __init__(self, arrays: dict[str, np.ndarray]) -> None:
+        self.keys = arrays["keys"]
+        self.starts = arrays["starts"]
+        self.docs = arrays["docs"]
+        self.freqs = arrays["freqs"]
+        self.bstarts = arrays["bstarts"]    # per term: its first block in the two below
+        self.bfirst = arrays["bfirst"]      # per block: index of its first posting in the term
+        self.boffsets = arrays["boffsets"]  # per block: its position in the postings file
 
-    def lookup(self, offset: int) -> tuple[np.ndarray, np.ndarray] | None:
+    def _index(self, offset: int) -> int | None:
         i = int(np.searchsorted(self.keys, offset))
         if i >= len(self.keys) or int(self.keys[i]) != offset:
+            return None
+        return i
+
+    def lookup(self, offset: int) -> tuple[np.ndarray, np.ndarray] | None:
+        i = self._index(offset)
+        if i is None:
             return None
         start, end = int(self.starts[i]), int(self.starts[i + 1])
         return self.docs[start:end], self.freqs[start:end]
 
+    def block_of(self, offset: int, docnum: int) -> int | None:
+        """The file position of the block of term ``offset`` that holds ``docnum``; None if none does."""
+        i = self._index(offset)
+        if i is None:
+            return None
+        start, end = int(self.starts[i]), int(self.starts[i + 1])
+        docs = self.docs[start:end]
+        k = int(np.searchsorted(docs, docnum))
+        if k >= len(docs) or int(docs[k]) != docnum:
+            return None
+        b0, b1 = int(self.bstarts[i]), int(self.bstarts[i + 1])
+        j = b0 + int(np.searchsorted(self.bfirst[b0:b1], k, side="right")) - 1
+        return int(self.boffsets[j])
 
-def decode_blocks(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
-    """All document numbers and frequencies of a W3 leaf matcher, a block at a time."""
+
+def decode_blocks(matcher: Any, block_offsets: list[int] | None = None,
+                  block_first: list[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """All document numbers and frequencies of a W3 leaf matcher, a block at a time.
+
+    With the two lists given, appends each block's file position and the index
+    of its first posting.
+    """
     ids: list[np.ndarray] = []
     freqs: list[np.ndarray] = []
+    position = matcher._baseoffset
+    first = 0
     while matcher.is_active():
+        if block_offsets is not None and block_first is not None:
+            block_offsets.append(position)
+            block_first.append(first)
+        position = matcher._nextoffset
         matcher._read_data()
         block_ids, block_weights = matcher._data[0], matcher._data[1]
         # Whoosh stores each block's ids as differences from the previous one (from 0).
         ids.append(np.cumsum(np.asarray(block_ids, dtype=np.int64)))
         n = len(block_ids)
+        first += n
         if block_weights is None:
             freqs.append(np.ones(n, dtype=np.float32))
         elif isinstance(block_weights, float):
@@ -93,6 +132,9 @@ def build(storage: Any, schema: Any, segment: Any) -> str | None:
         counts: list[int] = []
         doc_parts: list[np.ndarray] = []
         freq_parts: list[np.ndarray] = []
+        block_counts: list[int] = []
+        block_offsets: list[list[int]] = []
+        block_firsts: list[list[int]] = []
         for (fieldname, tbytes), info in terms.items():
             if info.is_inlined() or info.doc_frequency() < MIN_DOCS:
                 continue
@@ -100,7 +142,12 @@ def build(storage: Any, schema: Any, segment: Any) -> str | None:
                 continue
             matcher = codec.postings_reader(terms._postfile, info, schema[fieldname].format,
                                             term=(fieldname, tbytes))
-            docs, freqs = decode_blocks(matcher)
+            offsets: list[int] = []
+            firsts: list[int] = []
+            docs, freqs = decode_blocks(matcher, offsets, firsts)
+            block_counts.append(len(offsets))
+            block_offsets.append(offsets)
+            block_firsts.append(firsts)
             keys.append(info.extent()[0])
             counts.append(len(docs))
             doc_parts.append(docs)
@@ -118,10 +165,15 @@ def build(storage: Any, schema: Any, segment: Any) -> str | None:
         # Frequencies are whole counts; one byte holds them in almost every segment.
         freq_type = np.uint8 if not len(freqs) or freqs.max() <= 255 else np.uint16
         freqs = np.minimum(freqs, np.iinfo(np.uint16).max).astype(freq_type)
+        bstarts = np.zeros(len(keys) + 1, dtype=np.int64)
+        np.cumsum(np.asarray(block_counts, dtype=np.int64)[order], out=bstarts[1:])
+        boffsets = np.asarray([o for i in order for o in block_offsets[i]], dtype=np.int64)
+        bfirst = np.asarray([f for i in order for f in block_firsts[i]], dtype=np.int32)
     finally:
         reader.close()
     name = file_name(segment)
-    _write(storage, name, {"keys": key_arr, "starts": starts, "docs": docs, "freqs": freqs})
+    _write(storage, name, {"keys": key_arr, "starts": starts, "docs": docs, "freqs": freqs,
+                           "bstarts": bstarts, "bfirst": bfirst, "boffsets": boffsets})
     return name
 
 
@@ -170,7 +222,7 @@ def load(storage: Any, name: str) -> TermDocs | None:
         layout = json.loads(bytes(raw[start:start + header_len]).decode("ascii"))
         base = -(-(start + header_len) // _ALIGN) * _ALIGN
         arrays = {}
-        for key in ("keys", "starts", "docs", "freqs"):
+        for key in _ARRAYS:
             dtype, size, offset = layout[key]
             dt = np.dtype(dtype)
             begin = base + offset
@@ -178,8 +230,8 @@ def load(storage: Any, name: str) -> TermDocs | None:
             if end > len(raw):
                 return None
             arrays[key] = raw[begin:end].view(dt)
-        if len(arrays["starts"]) != len(arrays["keys"]) + 1:
+        if not (len(arrays["starts"]) == len(arrays["bstarts"]) == len(arrays["keys"]) + 1):
             return None
-        return TermDocs(arrays["keys"], arrays["starts"], arrays["docs"], arrays["freqs"])
+        return TermDocs(arrays)
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -12,7 +12,7 @@ from analyzers import canonical_language, detect_language
 from analyzers.registry import analysis_language
 
 from index import Document, IndexReport, IndexStore, Indexer, QueryError
-from index.postings import IndexArrays, term_spans
+from index.postings import IndexArrays
 from index.readers import MAX_FILE_BYTES
 from index.schema import body_field, exact_field
 from search.builder import QueryBuilder, Weights
@@ -233,7 +233,7 @@ class Engine:
                 id=stored["id"], title=stored.get("title", ""), lang=stored.get("lang", ""),
                 score=round(score, 4), date=stored.get("date"), url=stored.get("url"),
                 path=stored.get("path"), source=stored.get("source"),
-                snippet=make_snippet(stored.get("text", ""), term_spans(searcher, docnum, body))))
+                snippet=make_snippet(stored.get("text", ""), arrays.term_spans(docnum, body))))
         total, counts = ranked.total, ranked.languages
         return Results(text, total, page, limit, hits, counts,
                        round((time.perf_counter() - started) * 1000, 2))
@@ -255,10 +255,11 @@ class Engine:
             if not parsed.empty:
                 terms = self._builder.build(parsed, [alang]).terms()
                 pairs = [(f, t) for f, ts in terms.items() for t in ts]
-                parts = mark_all(text, term_spans(
-                    searcher, docnum, [p for p in pairs if p[0].startswith("body")]))
-                title_parts = mark_all(title, term_spans(
-                    searcher, docnum, [p for p in pairs if p[0].startswith("title")]))
+                arrays = self._arrays(searcher)
+                parts = mark_all(text, arrays.term_spans(
+                    docnum, [p for p in pairs if p[0].startswith("body")]))
+                title_parts = mark_all(title, arrays.term_spans(
+                    docnum, [p for p in pairs if p[0].startswith("title")]))
         return DocumentView(
             id=stored["id"], title=title, lang=stored.get("lang", ""), date=stored.get("date"),
             url=stored.get("url"), path=stored.get("path"), source=stored.get("source"),

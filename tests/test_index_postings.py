@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from index.postings import IndexArrays, term_spans
+from index.postings import IndexArrays
 from search import Engine
 
 
@@ -49,7 +49,7 @@ def test_spans_come_from_the_stored_offsets():
     searcher = engine._store.searcher()
     docnum = searcher.document_number(id="9")
     text = searcher.stored_fields(docnum)["text"]
-    spans = term_spans(searcher, docnum, [("body_en", "summit")])
+    spans = IndexArrays(searcher).term_spans(docnum, [("body_en", "summit")])
     assert spans and all(text[s:e] == "summit" for s, e, _ in spans)
     assert np.all(np.diff([s for s, _, _ in spans]) > 0)
 
@@ -57,8 +57,8 @@ def test_spans_come_from_the_stored_offsets():
 def _disk_engine_with_common_words(path, procs=1):
     from index import termdocs
 
-    engine = Engine.create(path, batch_size=100, procs=procs)
-    n = termdocs.MIN_DOCS * 4
+    engine = Engine.create(path, batch_size=160, procs=procs)
+    n = termdocs.MIN_DOCS * 5  # segments of 160: terms in every document span two blocks
     engine.add([{"id": str(i), "lang": "en", "title": f"report {i % 7}",
                  "text": f"security summit {'talks ' * (i % 5)} number{i}"} for i in range(n)])
     engine.delete("5", "150")
@@ -110,9 +110,45 @@ def test_missing_or_damaged_scoring_arrays_fall_back_to_whoosh_blocks(tmp_path):
     before = engine.search("security talks", limit=20)
     segments = engine._store.ix._segments()
     (tmp_path / "ix" / termdocs.file_name(segments[0])).unlink()
-    (tmp_path / "ix" / termdocs.file_name(segments[1])).write_bytes(b"SRCHTDA1 broken")
+    (tmp_path / "ix" / termdocs.file_name(segments[1])).write_bytes(termdocs.MAGIC + b" broken")
     reopened = Engine.open(tmp_path / "ix")
     _assert_arrays_match_whoosh(reopened._store.searcher(), [("body_en", "secur")])
     after = reopened.search("security talks", limit=20)
     assert [h.id for h in after.hits] == [h.id for h in before.hits]
     assert after.total == before.total
+
+
+def test_spans_of_common_terms_are_found_through_the_scoring_arrays(tmp_path):
+    engine = _disk_engine_with_common_words(tmp_path / "ix")
+    searcher = engine._store.searcher()
+    arrays = IndexArrays(searcher)
+    assert any(t is not None and len(t.keys) for t in arrays._termdocs)
+    for doc_id in ("0", "131", "200", "255"):
+        docnum = searcher.document_number(id=doc_id)
+        text = searcher.stored_fields(docnum)["text"]
+        spans = arrays.term_spans(docnum, [("body_en", "secur"), ("body_en", "talk")])
+        assert [text[s:e] for s, e, _ in spans if _ == "secur"] == ["security"]
+        assert len([1 for *_, t in spans if t == "talk"]) == int(doc_id) % 5
+        assert all(text[s:e] == "talks" for s, e, t in spans if t == "talk")
+
+
+def test_the_block_holding_a_document_is_found_without_reading_the_ones_before(tmp_path):
+    engine = _disk_engine_with_common_words(tmp_path / "ix")
+    arrays = IndexArrays(engine._store.searcher())
+    reader, _ = arrays.leaves[0]
+    tdocs = arrays._termdocs[0]
+    terms = reader._terms
+    info = terms.term_info("body_en", b"secur")
+    key = info.extent()[0]
+    m = terms._codec.postings_reader(terms._postfile, info, reader.schema["body_en"].format)
+    walked = {}  # docnum -> position of its block, by reading every block in turn
+    position = m._baseoffset
+    while m.is_active():
+        m._read_ids()
+        for docnum in m._ids:
+            walked[docnum] = position
+        position = m._nextoffset
+        m._next_block()
+    assert len(set(walked.values())) >= 2, "the test needs a term over several blocks"
+    assert all(tdocs.block_of(key, d) == p for d, p in walked.items())
+    assert tdocs.block_of(key, reader.doc_count_all() + 5) is None
