@@ -253,19 +253,39 @@ def report_queries(engine_path: str, plain_path: str, count: int) -> None:
 
 
 def report_fields(path: str) -> None:
-    """What each field holds: terms and postings, the drivers of the index's size."""
+    """What each field costs on disk: its terms, its postings and its share of the term dictionary."""
+    from whoosh.codec.whoosh3 import W3TermInfo
     from whoosh.index import open_dir
 
     ix = open_dir(path, indexname="main")
+    per: dict[str, list[int]] = {}  # field -> [terms, postings bytes, dictionary bytes, tokens]
     with ix.reader() as reader:
-        stats: dict[str, list[int]] = {}
-        for fieldname, _text in reader.all_terms():
-            stats.setdefault(fieldname, [0, 0])[0] += 1
-        for fieldname in list(stats):
-            stats[fieldname][1] = int(reader.field_length(fieldname) or 0)
-    print("  field          terms   tokens (positions with offsets)")
-    for fieldname, (terms, tokens) in sorted(stats.items(), key=lambda kv: -kv[1][1])[:10]:
-        print(f"  {fieldname:<12}{terms:>9,}{tokens:>14,}")
+        for sub, _ in reader.leaf_readers():
+            terms = sub._terms
+            for keybytes, valbytes in terms._tindex.items():
+                fieldname, _ = terms._keydecoder(keybytes)
+                row = per.setdefault(fieldname, [0, 0, 0, 0])
+                row[0] += 1
+                row[2] += len(keybytes) + len(valbytes)
+                info = W3TermInfo.from_bytes(valbytes)
+                if not info.is_inlined():
+                    length = info.extent()[1]  # Whoosh leaves it a 1-tuple
+                    row[1] += length[0] if isinstance(length, tuple) else length
+        for fieldname, row in per.items():
+            row[3] = int(reader.field_length(fieldname) or 0)
+    by_kind: dict[str, int] = {}
+    for p in Path(path).iterdir():
+        kind = ("stored text" if p.name.endswith("_stored.col") else "lengths" if p.name.endswith(".col")
+                else {".pst": "postings", ".trm": "term dictionary", ".tda": "scoring arrays"}.get(
+                    p.suffix, "other"))
+        by_kind[kind] = by_kind.get(kind, 0) + p.stat().st_size
+    print("  files: " + ", ".join(f"{k} {v / 1e6:.0f} MB" for k, v in
+                                  sorted(by_kind.items(), key=lambda kv: -kv[1])))
+    print(f"  {'field':<12}{'terms':>11}{'tokens':>13}{'postings MB':>13}{'dictionary MB':>15}")
+    for fieldname, (n, post, dic, tokens) in sorted(per.items(), key=lambda kv: -(kv[1][1] + kv[1][2])):
+        if post + dic < 1e5:
+            continue
+        print(f"  {fieldname:<12}{n:>11,}{tokens:>13,}{post / 1e6:>13.1f}{dic / 1e6:>15.1f}")
 
 
 if __name__ == "__main__":

@@ -235,10 +235,15 @@ def _occurrences(reader: Any, tdocs: TermDocs | None, local: int, fieldname: str
         info = terms.term_info(fieldname, tbytes)
     except TermNotFound:
         return []
-    if info.is_inlined() or not (info.min_id() <= local <= info.max_id()):
+    if not (info.min_id() <= local <= info.max_id()):
         return []
     m = terms._codec.postings_reader(terms._postfile, info, reader.schema[fieldname].format,
                                      term=(fieldname, tbytes))
+    if not hasattr(m, "_read_data"):  # postings kept in the term dictionary
+        m.skip_to(local)
+        if not (m.is_active() and m.id() == local):
+            return []
+        return [(start, end) for _pos, start, end in m.value_as("characters")]
     block = None
     if tdocs is not None and info.doc_frequency() >= termdocs.MIN_DOCS:
         block = tdocs.block_of(info.extent()[0], local)

@@ -18,6 +18,7 @@ from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
 from index import termdocs
+from index.codec import InliningCodec
 from index.errors import (
     IndexExists,
     IndexLocked,
@@ -221,8 +222,9 @@ class IndexStore:
                 # kept as they are (multisegment), not merged, which would be serial again.
                 # Segments stay plain files, not one compound file: Whoosh copies parts of
                 # a compound file into memory when it opens it (2.4 GB for 45,000 articles).
-                w = (self.ix.writer(procs=procs, limitmb=limitmb, multisegment=True, compound=False)
-                     if procs > 1 else self.ix.writer(limitmb=limitmb, compound=False))
+                options = {"limitmb": limitmb, "compound": False, "codec": InliningCodec()}
+                w = (self.ix.writer(procs=procs, multisegment=True, **options)
+                     if procs > 1 else self.ix.writer(**options))
                 break
             except LockError:
                 if time.monotonic() >= deadline:

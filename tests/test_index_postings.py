@@ -130,6 +130,9 @@ def test_spans_of_common_terms_are_found_through_the_scoring_arrays(tmp_path):
         assert [text[s:e] for s, e, _ in spans if _ == "secur"] == ["security"]
         assert len([1 for *_, t in spans if t == "talk"]) == int(doc_id) % 5
         assert all(text[s:e] == "talks" for s, e, t in spans if t == "talk")
+        # a word in one document only: its postings sit in the term dictionary
+        own = arrays.term_spans(docnum, [("body_en", f"number{doc_id}")])
+        assert [text[s:e] for s, e, _ in own] == [f"number{doc_id}"]
 
 
 def test_the_block_holding_a_document_is_found_without_reading_the_ones_before(tmp_path):
