@@ -16,7 +16,6 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left
 from collections import OrderedDict
-from itertools import accumulate
 from typing import Any
 
 import numpy as np
@@ -122,8 +121,11 @@ class IndexArrays:
                 self._postings.move_to_end(key)
                 return cached
         ids_parts, weight_parts = [], []
+        term = self._term_key(fieldname, text)
+        if term is None:
+            return _EMPTY
         for (reader, offset), tdocs in zip(self.leaves, self._termdocs):
-            found = _segment_postings(reader, tdocs, fieldname, text)
+            found = _segment_postings(reader, tdocs, fieldname, text, term)
             if found is not None:
                 ids, weights = found
                 ids_parts.append(ids.astype(np.int64) + offset)
@@ -137,6 +139,13 @@ class IndexArrays:
                 _, (old, _w) = self._postings.popitem(last=False)
                 self._cached -= len(old)
         return result
+
+    def _term_key(self, fieldname: str, text: str) -> tuple[bytes, int] | None:
+        """A term's bytes in the index and its :func:`termdocs.term_hash`; None for an unknown field."""
+        if fieldname not in self.searcher.schema:
+            return None
+        tbytes = self.searcher.schema[fieldname].to_bytes(text)
+        return tbytes, termdocs.term_hash(fieldname, tbytes)
 
     def term_spans(self, docnum: int, terms: list[tuple[str, str]],
                    per_term: int = 64) -> list[tuple[int, int, str]]:
@@ -154,7 +163,10 @@ class IndexArrays:
         local = docnum - offset
         spans: list[tuple[int, int, str]] = []
         for fieldname, text in terms:
-            for start, end in _occurrences(reader, tdocs, local, fieldname, text)[:per_term]:
+            term = self._term_key(fieldname, text)
+            if term is None:
+                continue
+            for start, end in _occurrences(reader, tdocs, local, fieldname, text, term)[:per_term]:
                 spans.append((start, end, text))
         return spans
 
@@ -175,23 +187,28 @@ def _load_termdocs(reader: Any) -> TermDocs | None:
     return termdocs.load(storage, termdocs.file_name(segment))
 
 
-def _segment_postings(reader: Any, tdocs: TermDocs | None, fieldname: str,
-                      text: str) -> tuple[np.ndarray, np.ndarray] | None:
+def _segment_postings(reader: Any, tdocs: TermDocs | None, fieldname: str, text: str,
+                      term: tuple[bytes, int]) -> tuple[np.ndarray, np.ndarray] | None:
     """A term's (local document numbers, frequencies) in one segment; None if it is not there."""
+    tbytes, h = term
+    if tdocs is not None:
+        if not tdocs.may_contain(h):
+            return None
+        found = tdocs.lookup(h)
+        if found is not None:
+            return found
     terms = getattr(reader, "_terms", None)
     if terms is None or not hasattr(terms, "term_info"):
         if (fieldname, text) not in reader:
             return None
         return _generic_arrays(reader.postings(fieldname, text))
-    tbytes = reader._text_to_bytes(fieldname, text)
     try:
         info = terms.term_info(fieldname, tbytes)
     except TermNotFound:
         return None
-    if tdocs is not None and not info.is_inlined() and info.doc_frequency() >= termdocs.MIN_DOCS:
-        found = tdocs.lookup(info.extent()[0])
-        if found is not None:
-            return found
+    if (not info.is_inlined() and info.doc_frequency() < termdocs.MIN_DOCS
+            and hasattr(terms, "_postfile")):  # one block: read it without a matcher
+        return termdocs.block_arrays(terms._postfile, termdocs.first_block(info.extent()[0]))
     m = terms._codec.postings_reader(terms._postfile, info, reader.schema[fieldname].format,
                                      term=(fieldname, tbytes))
     return termdocs.decode_blocks(m) if hasattr(m, "_read_data") else _generic_arrays(m)
@@ -219,8 +236,11 @@ def _generic_arrays(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _occurrences(reader: Any, tdocs: TermDocs | None, local: int, fieldname: str,
-                 text: str) -> list[tuple[int, int]]:
+                 text: str, term: tuple[bytes, int]) -> list[tuple[int, int]]:
     """Character spans of a term in one document of one segment."""
+    tbytes, h = term
+    if tdocs is not None and not tdocs.may_contain(h):
+        return []
     terms = getattr(reader, "_terms", None)
     if terms is None or not hasattr(terms, "term_info"):
         if (fieldname, text) not in reader:
@@ -230,34 +250,45 @@ def _occurrences(reader: Any, tdocs: TermDocs | None, local: int, fieldname: str
         if not (m.is_active() and m.id() == local):
             return []
         return [(start, end) for _pos, start, end in m.value_as("characters")]
-    tbytes = reader._text_to_bytes(fieldname, text)
     try:
         info = terms.term_info(fieldname, tbytes)
     except TermNotFound:
         return []
     if not (info.min_id() <= local <= info.max_id()):
         return []
-    m = terms._codec.postings_reader(terms._postfile, info, reader.schema[fieldname].format,
-                                     term=(fieldname, tbytes))
-    if not hasattr(m, "_read_data"):  # postings kept in the term dictionary
+    fmt = reader.schema[fieldname].format
+    if info.is_inlined() or not hasattr(terms, "_postfile"):
+        m = terms._codec.postings_reader(getattr(terms, "_postfile", None), info, fmt,
+                                         term=(fieldname, tbytes))
         m.skip_to(local)
         if not (m.is_active() and m.id() == local):
             return []
         return [(start, end) for _pos, start, end in m.value_as("characters")]
-    block = None
-    if tdocs is not None and info.doc_frequency() >= termdocs.MIN_DOCS:
-        block = tdocs.block_of(info.extent()[0], local)
-    if block is not None:
-        m._goto(block)
+    offset = info.extent()[0]
+    if info.doc_frequency() < termdocs.MIN_DOCS:  # fewer than a block's worth: one block
+        block = termdocs.first_block(offset)
+    elif tdocs is not None and (found := tdocs.block_of(h, local)) is not None:
+        block = found
     else:
-        while m.is_active() and m.block_max_id() < local:
-            m._next_block()
-        if not m.is_active():
-            return []
-    m._read_data()
-    ids = list(accumulate(m._data[0]))  # stored as differences within the block
+        return _occurrences_by_walking(terms, info, fmt, fieldname, tbytes, local)
+    ids, _weights, values = termdocs.read_block(terms._postfile, block)
     i = bisect_left(ids, local)
     if i >= len(ids) or ids[i] != local:
         return []
+    return [(start, end) for _pos, start, end in fmt.decode_characters(values[i])]
+
+
+def _occurrences_by_walking(terms: Any, info: Any, fmt: Any, fieldname: str, tbytes: bytes,
+                            local: int) -> list[tuple[int, int]]:
+    """Spans of a frequent term in a segment without scoring arrays: block headers in turn."""
+    m = terms._codec.postings_reader(terms._postfile, info, fmt, term=(fieldname, tbytes))
+    while m.is_active() and m.block_max_id() < local:
+        m._next_block()
+    if not m.is_active():
+        return []
+    m._read_ids()
+    i = bisect_left(m._ids, local)
+    if i >= len(m._ids) or m._ids[i] != local:
+        return []
     m._read_values()
-    return [(start, end) for _pos, start, end in m.format.decode_characters(m._values[i])]
+    return [(start, end) for _pos, start, end in fmt.decode_characters(m._values[i])]

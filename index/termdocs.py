@@ -5,9 +5,14 @@ holding the positions and character offsets of every occurrence as well. A
 query that scores a frequent syllable over tens of thousands of documents
 spends most of its time decompressing and unpickling those blocks, to keep
 only document numbers and frequencies. Here, once per segment (after the
-commit that wrote it), the postings of every term that spans more than one
-block are copied out as two arrays: document numbers and frequencies. A query
-slices them from a memory-mapped file.
+commit that wrote it), the postings of every term in at least ``MIN_DOCS``
+documents are copied out as two arrays: document numbers and frequencies. A
+query slices them from a memory-mapped file.
+
+Terms are keyed by a 64-bit hash of field and term. A Bloom filter over every
+term of the segment answers "not here" for most of a query's words in most
+segments without Whoosh's dictionary lookup, which a collection indexed in
+parallel batches pays once per segment for every field of every word.
 
 The file is named after its segment (``main_<segment>.tda``), so Whoosh deletes
 it with the segment when segments are merged. It is written under a temporary
@@ -17,17 +22,24 @@ segment's postings are decoded from Whoosh's blocks as before.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
+import pickle
+import zlib
+from itertools import accumulate
 from typing import Any
 
 import numpy as np
 
-MAGIC = b"SRCHTDA2"
+MAGIC = b"SRCHTDA3"
 SUFFIX = ".tda"
-#: Terms in fewer documents than this are read from Whoosh's blocks: one block, cheap.
+#: Terms in fewer documents than this are read from Whoosh's blocks: one block, cheap (this
+#: must stay below the codec's 128 postings a block).
 MIN_DOCS = 64
 _ALIGN = 64
+_INT_BYTES = 4
 
 
 def file_name(segment: Any) -> str:
@@ -35,19 +47,36 @@ def file_name(segment: Any) -> str:
     return f"{segment.segment_id()}{SUFFIX}"
 
 
-_ARRAYS = ("keys", "starts", "docs", "freqs", "bstarts", "bfirst", "boffsets")
+_ARRAYS = ("keys", "starts", "docs", "freqs", "bstarts", "bfirst", "boffsets", "bloom")
+_BLOOM_BITS_PER_TERM = 10
+_BLOOM_PROBES = 3  # with 10 bits a term: about 1.7% of absent terms get through to Whoosh
+
+
+def term_hash(fieldname: str, tbytes: bytes) -> int:
+    """A stable 64-bit key of one term of one field."""
+    digest = hashlib.blake2b(fieldname.encode("utf-8") + b"\0" + tbytes, digest_size=8).digest()
+    return int.from_bytes(digest, "little")
+
+
+def _bloom_bits(hashes: np.ndarray, nbits: int) -> np.ndarray:
+    """The filter's bit numbers of each hash, one row per probe (double hashing)."""
+    low = hashes & np.uint64(0xFFFFFFFF)
+    step = (hashes >> np.uint64(32)) | np.uint64(1)
+    return np.stack([(low + np.uint64(i) * step) % np.uint64(nbits) for i in range(_BLOOM_PROBES)])
 
 
 class TermDocs:
-    """The arrays of one segment: ``lookup(offset)`` gives a term's documents and frequencies.
+    """The arrays of one segment: ``lookup(h)`` gives a term's documents and frequencies.
 
-    Terms are found by the offset of their postings in Whoosh's postings file,
-    which Whoosh's own term lookup gives. ``block_of`` finds the Whoosh block
-    that holds a document (where its positions and offsets are) without
-    reading the blocks before it.
+    ``h`` is :func:`term_hash` of the term. ``may_contain`` is False for a term
+    the segment does not hold (True for all it holds, and a few it does not).
+    ``block_of`` finds the Whoosh block that holds a document (where its
+    positions and offsets are) without reading the blocks before it.
     """
 
     def __init__(self, arrays: dict[str, np.ndarray]) -> None:
+        self.bloom = arrays["bloom"]
+        self.nbits = len(self.bloom) * 8
         self.keys = arrays["keys"]
         self.starts = arrays["starts"]
         self.docs = arrays["docs"]
@@ -56,22 +85,35 @@ class TermDocs:
         self.bfirst = arrays["bfirst"]      # per block: index of its first posting in the term
         self.boffsets = arrays["boffsets"]  # per block: its position in the postings file
 
-    def _index(self, offset: int) -> int | None:
-        i = int(np.searchsorted(self.keys, offset))
-        if i >= len(self.keys) or int(self.keys[i]) != offset:
+    def may_contain(self, h: int) -> bool:
+        if not self.nbits:
+            return False
+        low, step, bloom = h & 0xFFFFFFFF, (h >> 32) | 1, self.bloom
+        for i in range(_BLOOM_PROBES):
+            bit = (low + i * step) % self.nbits
+            if not bloom[bit >> 3] >> (bit & 7) & 1:
+                return False
+        return True
+
+    def _index(self, h: int) -> int | None:
+        if not len(self.keys):
+            return None
+        key = np.uint64(h)
+        i = int(np.searchsorted(self.keys, key))
+        if i >= len(self.keys) or self.keys[i] != key:
             return None
         return i
 
-    def lookup(self, offset: int) -> tuple[np.ndarray, np.ndarray] | None:
-        i = self._index(offset)
+    def lookup(self, h: int) -> tuple[np.ndarray, np.ndarray] | None:
+        i = self._index(h)
         if i is None:
             return None
         start, end = int(self.starts[i]), int(self.starts[i + 1])
         return self.docs[start:end], self.freqs[start:end]
 
-    def block_of(self, offset: int, docnum: int) -> int | None:
-        """The file position of the block of term ``offset`` that holds ``docnum``; None if none does."""
-        i = self._index(offset)
+    def block_of(self, h: int, docnum: int) -> int | None:
+        """The file position of the block of term ``h`` that holds ``docnum``; None if none does."""
+        i = self._index(h)
         if i is None:
             return None
         start, end = int(self.starts[i]), int(self.starts[i + 1])
@@ -118,6 +160,42 @@ def decode_blocks(matcher: Any, block_offsets: list[int] | None = None,
     return np.concatenate(ids), np.concatenate(freqs)
 
 
+def read_block(postfile: Any, position: int) -> tuple[list[int], Any, Any]:
+    """Document numbers, weights and encoded values of the W3 block at ``position``.
+
+    A block is a length (negative for a term's last block), a pickled header
+    (count, last id, max weight, compression, min and max length) and the data:
+    a pickle of (id differences, weights, values), zlib-compressed when the
+    header says so.
+    """
+    length = abs(postfile.get_int(position))
+    raw = postfile.get(position + _INT_BYTES, length)
+    stream = io.BytesIO(raw)
+    header = pickle.load(stream)
+    data = raw[stream.tell():]
+    if header[3]:
+        data = zlib.decompress(data)
+    ids, weights, values = pickle.loads(data)
+    return list(accumulate(ids)), weights, values
+
+
+def block_arrays(postfile: Any, position: int) -> tuple[np.ndarray, np.ndarray]:
+    """Document numbers and frequencies of one block, as :func:`decode_blocks` gives them."""
+    ids, weights, _values = read_block(postfile, position)
+    if weights is None:
+        freqs = np.ones(len(ids), dtype=np.float32)
+    elif isinstance(weights, float):
+        freqs = np.full(len(ids), weights, dtype=np.float32)
+    else:
+        freqs = np.asarray(weights, dtype=np.float32)
+    return np.asarray(ids, dtype=np.int64), freqs
+
+
+def first_block(offset: int) -> int:
+    """The position of a term's first block, from its postings' offset (after a 4-byte tag)."""
+    return offset + _INT_BYTES
+
+
 def build(storage: Any, schema: Any, segment: Any) -> str | None:
     """Write the arrays of one segment; returns the file's name (None: Whoosh's own codec isn't W3)."""
     from whoosh.reading import SegmentReader
@@ -135,7 +213,10 @@ def build(storage: Any, schema: Any, segment: Any) -> str | None:
         block_counts: list[int] = []
         block_offsets: list[list[int]] = []
         block_firsts: list[list[int]] = []
+        every_term: list[int] = []
         for (fieldname, tbytes), info in terms.items():
+            h = term_hash(fieldname, tbytes)
+            every_term.append(h)
             if info.is_inlined() or info.doc_frequency() < MIN_DOCS:
                 continue
             if fieldname not in schema:
@@ -148,14 +229,19 @@ def build(storage: Any, schema: Any, segment: Any) -> str | None:
             block_counts.append(len(offsets))
             block_offsets.append(offsets)
             block_firsts.append(firsts)
-            keys.append(info.extent()[0])
+            keys.append(h)
             counts.append(len(docs))
             doc_parts.append(docs)
             freq_parts.append(freqs)
         n_docs = segment.doc_count_all()
         doc_type = np.uint16 if n_docs <= np.iinfo(np.uint16).max + 1 else np.uint32
-        order = np.argsort(np.asarray(keys, dtype=np.int64), kind="stable")
-        key_arr = np.asarray(keys, dtype=np.int64)[order]
+        order = np.argsort(np.asarray(keys, dtype=np.uint64), kind="stable")
+        key_arr = np.asarray(keys, dtype=np.uint64)[order]
+        nbits = max(64, -(-len(every_term) * _BLOOM_BITS_PER_TERM // 8) * 8)
+        bits = np.zeros(nbits, dtype=bool)
+        if every_term:
+            bits[_bloom_bits(np.asarray(every_term, dtype=np.uint64), nbits).ravel()] = True
+        bloom = np.packbits(bits, bitorder="little")
         count_arr = np.asarray(counts, dtype=np.int64)[order]
         starts = np.zeros(len(keys) + 1, dtype=np.int64)
         np.cumsum(count_arr, out=starts[1:])
@@ -173,7 +259,8 @@ def build(storage: Any, schema: Any, segment: Any) -> str | None:
         reader.close()
     name = file_name(segment)
     _write(storage, name, {"keys": key_arr, "starts": starts, "docs": docs, "freqs": freqs,
-                           "bstarts": bstarts, "bfirst": bfirst, "boffsets": boffsets})
+                           "bstarts": bstarts, "bfirst": bfirst, "boffsets": boffsets,
+                           "bloom": bloom})
     return name
 
 

@@ -71,8 +71,13 @@ class Ranker:
         else:
             all_ids = np.concatenate([ids for (ids, _), _ in parts])
             weights = np.concatenate([tf.astype(np.float64) * w for (_, tf), w in parts])
-            ids, inverse = np.unique(all_ids, return_inverse=True)
-            pseudo = np.bincount(inverse, weights=weights)
+            if len(all_ids) * 16 > self.a.size:  # common terms: a dense pass beats sorting
+                present = np.bincount(all_ids, minlength=self.a.size)
+                ids = np.flatnonzero(present)
+                pseudo = np.bincount(all_ids, weights=weights, minlength=self.a.size)[ids]
+            else:
+                ids, inverse = np.unique(all_ids, return_inverse=True)
+                pseudo = np.bincount(inverse, weights=weights)
         lang = field_language(alts[0][0]) or ""
         n = max(self.docs_in.get(lang, 0), 1)
         df = len(ids)

@@ -87,8 +87,7 @@ def test_every_segment_gets_scoring_arrays_that_match_whoosh(tmp_path):
         assert (len(tdocs.keys) > 0) == (seg.doc_count_all() >= termdocs.MIN_DOCS)
     for (reader, _), tdocs in zip(IndexArrays(searcher).leaves, IndexArrays(searcher)._termdocs):
         if reader.doc_count_all() >= termdocs.MIN_DOCS:  # a common term is read from the file
-            info = reader._terms.term_info("body_en", b"secur")
-            docs, _ = tdocs.lookup(info.extent()[0])
+            docs, _ = tdocs.lookup(termdocs.term_hash("body_en", b"secur"))
             assert len(docs) == reader.doc_frequency("body_en", "secur")
     _assert_arrays_match_whoosh(searcher, [("body_en", "secur"), ("body_en", "talk"),
                                            ("title_en", "report"), ("lang", "en")])
@@ -115,6 +114,8 @@ def test_missing_or_damaged_scoring_arrays_fall_back_to_whoosh_blocks(tmp_path):
     _assert_arrays_match_whoosh(reopened._store.searcher(), [("body_en", "secur")])
     after = reopened.search("security talks", limit=20)
     assert [h.id for h in after.hits] == [h.id for h in before.hits]
+    assert [h.snippet for h in after.hits] == [h.snippet for h in before.hits]
+    assert any(marked for h in after.hits for _, marked in h.snippet)
     assert after.total == before.total
 
 
@@ -136,13 +137,15 @@ def test_spans_of_common_terms_are_found_through_the_scoring_arrays(tmp_path):
 
 
 def test_the_block_holding_a_document_is_found_without_reading_the_ones_before(tmp_path):
+    from index import termdocs
+
     engine = _disk_engine_with_common_words(tmp_path / "ix")
     arrays = IndexArrays(engine._store.searcher())
     reader, _ = arrays.leaves[0]
     tdocs = arrays._termdocs[0]
     terms = reader._terms
     info = terms.term_info("body_en", b"secur")
-    key = info.extent()[0]
+    key = termdocs.term_hash("body_en", b"secur")
     m = terms._codec.postings_reader(terms._postfile, info, reader.schema["body_en"].format)
     walked = {}  # docnum -> position of its block, by reading every block in turn
     position = m._baseoffset
@@ -155,3 +158,15 @@ def test_the_block_holding_a_document_is_found_without_reading_the_ones_before(t
     assert len(set(walked.values())) >= 2, "the test needs a term over several blocks"
     assert all(tdocs.block_of(key, d) == p for d, p in walked.items())
     assert tdocs.block_of(key, reader.doc_count_all() + 5) is None
+
+
+def test_the_filter_knows_every_term_of_its_segment_and_refuses_most_others(tmp_path):
+    from index import termdocs
+
+    engine = _disk_engine_with_common_words(tmp_path / "ix")
+    arrays = IndexArrays(engine._store.searcher())
+    for (reader, _), tdocs in zip(arrays.leaves, arrays._termdocs):
+        held = list(reader._terms.terms())
+        assert held and all(tdocs.may_contain(termdocs.term_hash(f, t)) for f, t in held)
+        absent = [termdocs.term_hash("body_en", f"absent{i}".encode()) for i in range(2000)]
+        assert sum(map(tdocs.may_contain, absent)) < 100
