@@ -37,7 +37,7 @@ MAGIC = b"SRCHTDA3"
 SUFFIX = ".tda"
 #: Terms in fewer documents than this are read from Whoosh's blocks: one block, cheap (this
 #: must stay below the codec's 128 postings a block).
-MIN_DOCS = 64
+MIN_DOCS = 32
 _ALIGN = 64
 _INT_BYTES = 4
 
