@@ -58,7 +58,8 @@ def _disk_engine_with_common_words(path, procs=1):
     from index import termdocs
 
     engine = Engine.create(path, batch_size=160, procs=procs)
-    n = termdocs.MIN_DOCS * 5  # segments of 160: terms in every document span two blocks
+    n = 320  # two segments of 160: terms in every document span two blocks
+    assert 160 >= termdocs.MIN_DOCS
     engine.add([{"id": str(i), "lang": "en", "title": f"report {i % 7}",
                  "text": f"security summit {'talks ' * (i % 5)} number{i}"} for i in range(n)])
     engine.delete("5", "150")
