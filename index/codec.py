@@ -1,4 +1,4 @@
-"""Whoosh's W3 codec, with postings of rare terms kept in the term dictionary.
+"""Whoosh's W3 codec, with smaller blocks and rare terms' postings in the term dictionary.
 
 W3 can store a term's postings inside its dictionary entry instead of giving it
 a block of its own in the postings file (a length, a pickled header, a zlib
@@ -6,6 +6,10 @@ stream: some 40 bytes before any data). In whoosh-reloaded 2.7.5 that path
 calls a method the term info does not have, so it is off by default. Most
 terms of a news collection are names and numbers in one document of a
 segment; stored inline they cost a little over half as much.
+
+Blocks hold 64 postings, not 128: a snippet decodes the whole block that holds
+its document for every term it marks. On 3,000 articles: index 1.7% larger,
+query latency with snippets p50 9.8 -> 8.1 ms (32: 6.7% larger, 7.6 ms).
 
 Segments record their codec in the table of contents, so this class must stay
 importable under this name (the index's schema version guards changes).
@@ -35,7 +39,7 @@ class _InliningPostingsWriter(W3PostingsWriter):
 
 
 class InliningCodec(W3Codec):
-    def __init__(self, blocklimit: int = 128, compression: int = 3,
+    def __init__(self, blocklimit: int = 64, compression: int = 3,
                  inlinelimit: int = INLINE_LIMIT) -> None:
         super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
 

@@ -36,7 +36,7 @@ import numpy as np
 MAGIC = b"SRCHTDA3"
 SUFFIX = ".tda"
 #: Terms in fewer documents than this are read from Whoosh's blocks: one block, cheap (this
-#: must stay below the codec's 128 postings a block).
+#: must stay below the postings in a block, 64 in index.codec).
 MIN_DOCS = 32
 _ALIGN = 64
 _INT_BYTES = 4
