@@ -10,6 +10,11 @@ can reach), and a plain Whoosh index with a lower-case analyzer (what Whoosh
 itself costs). Then query latency with snippets, single thread, warm, over
 ../shared/data/speed/queries-mixed.jsonl, for both indexes; and a cold
 `search query` command.
+
+    python bench/speed.py --optimize         # then merge the segments, and again
+
+With ``--optimize`` the run then merges the engine's segments into one
+(``search index --optimize``), times the merge, and reports size and latency again.
 """
 
 from __future__ import annotations
@@ -151,11 +156,8 @@ def percentiles(ms: list[float]) -> str:
     return f"p50 {q[49]:6.1f}  p95 {q[94]:6.1f}  p99 {q[98]:6.1f} ms"
 
 
-def query_latency(engine_path: str, plain_path: str, queries: list[str]) -> tuple[list[float], list[float]]:
+def engine_latency(engine_path: str, queries: list[str]) -> list[float]:
     from search import Engine
-    from whoosh.highlight import ContextFragmenter
-    from whoosh.index import open_dir
-    from whoosh.qparser import MultifieldParser, OrGroup
 
     ours: list[float] = []
     with Engine.open(engine_path) as engine:
@@ -165,6 +167,15 @@ def query_latency(engine_path: str, plain_path: str, queries: list[str]) -> tupl
             t = time.perf_counter()
             engine.search(q, limit=10)
             ours.append((time.perf_counter() - t) * 1000)
+    return ours
+
+
+def query_latency(engine_path: str, plain_path: str, queries: list[str]) -> tuple[list[float], list[float]]:
+    from whoosh.highlight import ContextFragmenter
+    from whoosh.index import open_dir
+    from whoosh.qparser import MultifieldParser, OrGroup
+
+    ours = engine_latency(engine_path, queries)
     plain: list[float] = []
     ix = open_dir(plain_path)
     with ix.searcher() as searcher:
@@ -188,6 +199,8 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=2000, help="how many queries to time")
     ap.add_argument("--skip-one-process", action="store_true", help="do not index with 1 process")
     ap.add_argument("--keep", help="keep the engine's index in this folder")
+    ap.add_argument("--optimize", action="store_true",
+                    help="then merge the engine's segments and measure size and queries again")
     ap.add_argument("--queries-only", nargs=2, metavar=("ENGINE_INDEX", "PLAIN_INDEX"),
                     help="skip indexing: time queries on two indexes an earlier run kept")
     args = ap.parse_args()
@@ -227,14 +240,36 @@ def main() -> None:
           f"({e_mb / p_mb:.2f}x, target <= 3x); text {chars * 1.0 / 1e6:.0f} M chars")
     report_fields(engine_path)
 
-    report_queries(engine_path, plain_path, args.queries)
+    plain_p95 = report_queries(engine_path, plain_path, args.queries)
+    if args.optimize:
+        report_optimized(engine_path, p_mb, plain_p95, args.queries)
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def report_queries(engine_path: str, plain_path: str, count: int) -> None:
-    queries = [json.loads(line)["query"] for line in
-               open(DATA / "speed" / "queries-mixed.jsonl", encoding="utf-8")][:count]
+def report_optimized(engine_path: str, plain_mb: float, plain_p95: float, count: int) -> None:
+    from search import Engine
+
+    start = time.perf_counter()
+    with Engine.open(engine_path) as engine:
+        before, after = engine.optimize()
+    seconds = time.perf_counter() - start
+    e_mb = folder_mb(engine_path)
+    print(f"\nmerged {before} segments into {after} in {seconds:.1f} s (one process)")
+    print(f"index on disk after the merge: {e_mb:.0f} MB ({e_mb / plain_mb:.2f}x plain Whoosh)")
+    ours = engine_latency(engine_path, _queries(count))
+    print(f"  engine, merged  {percentiles(ours)}")
+    print(f"  engine p95 / plain p95: {statistics.quantiles(ours, n=100)[94] / plain_p95:.2f}x")
+
+
+def _queries(count: int) -> list[str]:
+    return [json.loads(line)["query"] for line in
+            open(DATA / "speed" / "queries-mixed.jsonl", encoding="utf-8")][:count]
+
+
+def report_queries(engine_path: str, plain_path: str, count: int) -> float:
+    """Latency of both indexes and the cold command; returns plain Whoosh's p95 (ms)."""
+    queries = _queries(count)
     ours, base = query_latency(engine_path, plain_path, queries)
     print(f"\nqueries with snippets, {len(queries)} from speed/queries-mixed.jsonl, one thread, warm")
     print(f"  engine        {percentiles(ours)}")
@@ -250,6 +285,7 @@ def report_queries(engine_path: str, plain_path: str, count: int) -> None:
         cold.append(time.perf_counter() - t)
     print(f"\ncold `search query` (new process, import and models): best {min(cold):.2f}s, "
           f"worst {max(cold):.2f}s (target <= 1.5 s)")
+    return statistics.quantiles(base, n=100)[94]
 
 
 def report_fields(path: str) -> None:

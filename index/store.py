@@ -207,12 +207,12 @@ class IndexStore:
             lock.release()
 
     @contextmanager
-    def writer(self, *, timeout: float = 0.0, procs: int = 1,
-               limitmb: int = 256) -> Iterator[SegmentWriter]:
+    def writer(self, *, timeout: float = 0.0, procs: int = 1, limitmb: int = 256,
+               merge_all: bool = False) -> Iterator[SegmentWriter]:
         """A writer that commits on success and cancels on error.
 
         Waits up to ``timeout`` seconds for another writer to finish, then raises
-        :class:`IndexLocked`.
+        :class:`IndexLocked`. ``merge_all`` merges every segment into one at the commit.
         """
         where = self.path or "memory"
         deadline = time.monotonic() + timeout
@@ -241,7 +241,7 @@ class IndexStore:
                 w.cancel()
                 raise
             try:
-                w.commit()
+                w.commit(optimize=True) if merge_all else w.commit()
             except OSError as exc:
                 try:
                     w.cancel()
@@ -253,6 +253,9 @@ class IndexStore:
             # The column writer's sort runs are only needed until the segment is written.
             if isinstance(self.ix.storage, PrivateRamStorage):
                 self.ix.storage.remove_temp_folders()
+
+    def segment_count(self) -> int:
+        return len(self.ix._segments())
 
     def _write_termdocs(self, procs: int) -> None:
         """Flat scoring arrays for every segment that has none yet (see :mod:`index.termdocs`).

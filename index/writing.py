@@ -118,6 +118,14 @@ class Indexer:
         with self.store.writer(timeout=self.lock_timeout) as w:
             return sum(w.delete_by_term("path", os.path.abspath(p)) for p in paths)
 
+    def merge(self) -> tuple[int, int]:
+        """Merge every segment into one; returns the segment counts before and after."""
+        before = self.store.segment_count()
+        if before > 1:
+            with self.store.writer(timeout=self.lock_timeout, merge_all=True):
+                pass
+        return before, self.store.segment_count()
+
     def _commit(self, docs: list[dict[str, Any]], delete_paths: list[str]) -> None:
         # One id once per commit: the parallel writer cannot replace a document it has
         # not written yet, so a repeated id keeps only its last version.

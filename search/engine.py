@@ -86,6 +86,7 @@ class Stats:
     languages: dict[str, int]
     size_bytes: int
     updated: str | None
+    segments: int = 1
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -175,6 +176,15 @@ class Engine:
             paths = [paths]
         return self._indexer.index_paths(paths, lang=canonical_language(lang), progress=progress,
                                          committed=committed)
+
+    def optimize(self) -> tuple[int, int]:
+        """Merge the index's segments into one; returns the segment counts before and after.
+
+        Indexing in parallel batches leaves a segment per process and batch, and a
+        query looks up each word in each of them. One segment answers faster and
+        takes less disk, but the merge is serial: about 8 minutes for 45,000 articles.
+        """
+        return self._indexer.merge()
 
     def delete(self, *ids: str) -> int:
         """Delete documents by id; returns how many there were."""
@@ -290,4 +300,4 @@ class Engine:
             if mtimes:
                 updated = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(max(mtimes)))
         return Stats(searcher.doc_count(), dict(sorted(languages.items(), key=lambda kv: -kv[1])),
-                     self._store.size_bytes(), updated)
+                     self._store.size_bytes(), updated, self._store.segment_count())

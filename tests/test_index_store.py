@@ -177,3 +177,25 @@ def test_an_in_memory_engine_leaves_no_temporary_folders_behind(tmp_path, monkey
     engine.add([{"id": str(i), "lang": "en", "title": "t", "text": "word " * 50} for i in range(60)])
     assert engine.stats().documents == 60
     assert list(tmp_path.iterdir()) == []
+
+
+def test_optimize_merges_segments_and_answers_as_before(tmp_path):
+    from index import termdocs
+
+    engine = Engine.create(tmp_path / "ix", batch_size=100)
+    engine.add([{"id": str(i), "lang": "en", "title": f"report {i % 7}",
+                 "text": f"security summit {'talks ' * (i % 5)} number{i}"} for i in range(400)])
+    engine.delete("17")
+    queries = ["security talks", "report 3", "number250", '"summit talks"']
+    before = [engine.search(q, limit=20) for q in queries]
+    assert engine.stats().segments > 1
+    assert engine.optimize()[1] == 1
+    assert engine.stats().segments == 1 and engine.stats().documents == 399
+    seg = engine._store.ix._segments()[0]
+    assert termdocs.load(engine._store.ix.storage, termdocs.file_name(seg)) is not None
+    for q, old in zip(queries, before):
+        new = engine.search(q, limit=20)
+        assert new.total == old.total > 0
+        assert [(h.id, h.snippet) for h in new.hits] == [(h.id, h.snippet) for h in old.hits]
+        # the deleted document's length leaves the field's total: scores move a little
+        assert [h.score for h in new.hits] == pytest.approx([h.score for h in old.hits], rel=0.01)

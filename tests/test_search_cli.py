@@ -54,7 +54,7 @@ def test_failed_inputs_are_listed_and_exit_1(run, tmp_path):
 def test_stats_json(run):
     run("index", str(SAMPLES))
     data = json.loads(run("stats", "--json").output)
-    assert set(data) == {"documents", "languages", "size_bytes", "updated"}
+    assert set(data) == {"documents", "languages", "size_bytes", "updated", "segments"}
     assert data["documents"] >= 30 and {"vi", "ru", "en"} <= set(data["languages"])
 
 
@@ -90,3 +90,19 @@ def test_version_and_help():
     assert runner.invoke(main, ["--version"]).exit_code == 0
     for cmd in ("index", "query", "serve", "stats", "remove", "analyze"):
         assert runner.invoke(main, [cmd, "--help"]).exit_code == 0
+
+
+def test_index_optimize_merges_the_segments_and_stats_counts_them(run, tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"{i}.jsonl").write_text("\n".join(json.dumps(
+            {"id": f"{i}-{j}", "lang": "en", "title": f"report {j}", "text": f"summit talks {i} {j}"})
+            for j in range(30)), encoding="utf-8")
+    for i in range(3):  # three runs: three commits, three segments
+        assert run("index", str(folder / f"{i}.jsonl")).exit_code == 0
+    assert "in 3 segments" in run("stats").output
+    result = run("index", str(folder), "--optimize")
+    assert result.exit_code == 0, result.output
+    assert "Merged 3 segments into 1." in result.output
+    assert "90 documents" in run("stats").output and "in 1 segment," in run("stats").output
