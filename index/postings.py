@@ -7,7 +7,9 @@ arrays: a term's postings as document numbers and weights, a field's lengths
 per document, each document's language. Arrays are built on first use and
 kept for the searcher's life (postings in a bounded cache).
 
-This reads Whoosh's W3 codec blocks directly, so whoosh-reloaded is pinned;
+Terms in many documents of a segment come from that segment's scoring arrays
+(:mod:`index.termdocs`); the rest, and snippets' character offsets, from
+Whoosh's W3 codec blocks, read directly, so whoosh-reloaded is pinned;
 ``tests/test_index_postings.py`` checks the arrays against Whoosh's own matchers.
 """
 
@@ -27,8 +29,9 @@ from whoosh.util.numeric import byte_to_length
 from index import termdocs
 from index.termdocs import TermDocs
 
-#: Cached postings, in entries over all terms (12 bytes each: about 70 MB at most).
-_POSTINGS_BUDGET = 6_000_000
+#: Cached postings, in entries over all terms (12 bytes each: about 24 MB at most). Common
+#: terms are slices of memory-mapped arrays (index.termdocs): the cache saves little else.
+_POSTINGS_BUDGET = 2_000_000
 _LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
 
@@ -245,11 +248,7 @@ def _occurrences(reader: Any, tdocs: TermDocs | None, local: int, fieldname: str
     if terms is None or not hasattr(terms, "term_info"):
         if (fieldname, text) not in reader:
             return []
-        m = reader.postings(fieldname, text)
-        m.skip_to(local)
-        if not (m.is_active() and m.id() == local):
-            return []
-        return [(start, end) for _pos, start, end in m.value_as("characters")]
+        return _matcher_spans(reader.postings(fieldname, text), local)
     try:
         info = terms.term_info(fieldname, tbytes)
     except TermNotFound:
@@ -258,12 +257,8 @@ def _occurrences(reader: Any, tdocs: TermDocs | None, local: int, fieldname: str
         return []
     fmt = reader.schema[fieldname].format
     if info.is_inlined() or not hasattr(terms, "_postfile"):
-        m = terms._codec.postings_reader(getattr(terms, "_postfile", None), info, fmt,
-                                         term=(fieldname, tbytes))
-        m.skip_to(local)
-        if not (m.is_active() and m.id() == local):
-            return []
-        return [(start, end) for _pos, start, end in m.value_as("characters")]
+        return _matcher_spans(terms._codec.postings_reader(
+            getattr(terms, "_postfile", None), info, fmt, term=(fieldname, tbytes)), local)
     offset = info.extent()[0]
     if info.doc_frequency() < termdocs.MIN_DOCS:  # fewer than a block's worth: one block
         block = termdocs.first_block(offset)
@@ -276,6 +271,13 @@ def _occurrences(reader: Any, tdocs: TermDocs | None, local: int, fieldname: str
     if i >= len(ids) or ids[i] != local:
         return []
     return [(start, end) for _pos, start, end in fmt.decode_characters(values[i])]
+
+
+def _matcher_spans(m: Any, local: int) -> list[tuple[int, int]]:
+    m.skip_to(local)
+    if not (m.is_active() and m.id() == local):
+        return []
+    return [(start, end) for _pos, start, end in m.value_as("characters")]
 
 
 def _occurrences_by_walking(terms: Any, info: Any, fmt: Any, fieldname: str, tbytes: bytes,
