@@ -75,6 +75,12 @@ def document_fields(doc: Document, filekey: str | None = None) -> dict[str, Any]
     return values
 
 
+#: The most documents one commit holds. Batches start at ``batch_size`` and grow with
+#: what a run has committed, up to this: every commit adds a segment per process, and
+#: every segment costs each query a lookup per word and the disk a dictionary.
+MAX_BATCH = 10_000
+
+
 class Indexer:
     """Writes documents and files into one :class:`IndexStore`."""
 
@@ -86,8 +92,12 @@ class Indexer:
         self.lock_timeout = lock_timeout
         self.max_file_bytes = max_file_bytes
 
+    def _batch_limit(self, committed: int) -> int:
+        """How many documents the next commit waits for, after ``committed`` in this run."""
+        return max(self.batch_size, min(committed, MAX_BATCH))
+
     def add(self, docs: Iterable[Document | Mapping[str, Any]], *, lang: str | None = None) -> IndexReport:
-        """Add or replace (by id) documents, committing every ``batch_size``."""
+        """Add or replace (by id) documents, committing in batches (see :data:`MAX_BATCH`)."""
         report = IndexReport()
         start = time.monotonic()
         batch: list[dict[str, Any]] = []
@@ -97,7 +107,7 @@ class Indexer:
                 doc.lang = lang
             batch.append(document_fields(doc))
             report.languages[doc.lang or ""] += 1
-            if len(batch) >= self.batch_size:
+            if len(batch) >= self._batch_limit(report.added):
                 self._commit(batch, [])
                 report.added += len(batch)
                 batch = []
@@ -167,6 +177,7 @@ class Indexer:
         batch: list[dict[str, Any]] = []
         replaced: list[str] = []
         docs_done = 0
+        docs_committed = 0
         for n, path in enumerate(files, 1):
             seen.add(path)
             try:
@@ -199,8 +210,9 @@ class Indexer:
                 report.languages[f["lang"]] += 1
             batch.extend(fields_of_file)
             docs_done += len(fields_of_file)
-            if len(batch) >= self.batch_size:
+            if len(batch) >= self._batch_limit(docs_committed):
                 self._commit(batch, replaced)
+                docs_committed += len(batch)
                 if committed:
                     committed([f["id"] for f in batch])
                 batch, replaced = [], []

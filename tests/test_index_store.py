@@ -199,3 +199,21 @@ def test_optimize_merges_segments_and_answers_as_before(tmp_path):
         assert [(h.id, h.snippet) for h in new.hits] == [(h.id, h.snippet) for h in old.hits]
         # the deleted document's length leaves the field's total: scores move a little
         assert [h.score for h in new.hits] == pytest.approx([h.score for h in old.hits], rel=0.01)
+
+
+def test_commits_grow_with_the_run_up_to_a_cap(tmp_path, monkeypatch):
+    import index.writing
+
+    for i in range(70):
+        _write(tmp_path / "docs" / f"{i:02}.txt", f"title {i}", f"body {i}")
+    sizes = []
+    engine = Engine.create(tmp_path / "ix", batch_size=10)
+    engine.index_paths(tmp_path / "docs", committed=lambda ids: sizes.append(len(ids)))
+    assert sizes == [10, 10, 20, 30]  # fewer, larger segments for a large run
+
+    monkeypatch.setattr(index.writing, "MAX_BATCH", 15)
+    sizes.clear()
+    engine = Engine.create(tmp_path / "ix", overwrite=True, batch_size=10)
+    engine.index_paths(tmp_path / "docs", committed=lambda ids: sizes.append(len(ids)))
+    assert sizes == [10, 10, 15, 15, 15, 5]  # memory stays bounded
+    assert engine.stats().documents == 70
