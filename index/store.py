@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import mmap
 import os
 import threading
 import time
@@ -49,6 +50,65 @@ def _fsync_dir(folder: str) -> None:
         os.close(fd)
 
 
+class MappedFile(StructFile):
+    """A read-only index file mapped into memory, that several threads can read at once.
+
+    Whoosh reads a plain file by seeking and reading one shared file object, so
+    two threads of the web server searching at once read each other's bytes.
+    Here the bytes come from a memory map and each thread keeps its own read
+    position. Pages are the operating system's file cache, shared between
+    processes, not a copy.
+    """
+
+    def __init__(self, path: str, name: str | None = None) -> None:
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            self._map: Any = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        self._size = size
+        self._local = threading.local()
+        self.file = self
+        self._name = name
+        self.onclose = None
+        self.is_closed = False
+        self.is_real = False
+
+    def _pos(self) -> int:
+        return getattr(self._local, "pos", 0)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = {0: 0, 1: self._pos(), 2: self._size}[whence]
+        self._local.pos = base + offset
+        return self._local.pos
+
+    def tell(self) -> int:
+        return self._pos()
+
+    def read(self, n: int | None = -1) -> bytes:
+        start = self._pos()
+        end = self._size if n is None or n < 0 else min(start + n, self._size)
+        self._local.pos = max(start, end)
+        return self._map[start:end]
+
+    def readline(self, limit: int = -1) -> bytes:
+        start = self._pos()
+        nl = self._map.find(b"\n", start)
+        end = self._size if nl < 0 else nl + 1
+        if limit is not None and limit >= 0:
+            end = min(end, start + limit)
+        self._local.pos = end
+        return self._map[start:end]
+
+    def get(self, position: int, length: int) -> bytes:
+        return self._map[position:position + length]
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        # The map is left to the garbage collector: another thread may still be reading.
+        self.is_closed = True
+
+
 class DurableFileStorage(FileStorage):
     """A FileStorage whose files reach the disk before the commit that names them.
 
@@ -60,6 +120,9 @@ class DurableFileStorage(FileStorage):
     def create_file(self, name: str, excl: bool = False, mode: str = "wb", **kwargs: Any) -> StructFile:
         kwargs.setdefault("onclose", _fsync)
         return super().create_file(name, excl, mode, **kwargs)
+
+    def open_file(self, name: str, **kwargs: Any) -> StructFile:
+        return MappedFile(self._fpath(name), name=name)
 
     def rename_file(self, oldname: str, newname: str, safe: bool = False) -> None:
         super().rename_file(oldname, newname, safe)

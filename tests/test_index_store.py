@@ -217,3 +217,23 @@ def test_commits_grow_with_the_run_up_to_a_cap(tmp_path, monkeypatch):
     engine.index_paths(tmp_path / "docs", committed=lambda ids: sizes.append(len(ids)))
     assert sizes == [10, 10, 15, 15, 15, 5]  # memory stays bounded
     assert engine.stats().documents == 70
+
+
+def test_threads_searching_one_disk_index_get_the_answers_one_thread_gets(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    engine = Engine.create(tmp_path / "ix", batch_size=150)
+    engine.add([{"id": str(i), "lang": "en", "title": f"report {i % 11}",
+                 "text": f"security summit {'talks ' * (i % 5)} budget{i % 17} number{i} " * 3}
+                for i in range(600)])
+    queries = [f"security budget{i % 17} talks" for i in range(40)] + [
+        f'"summit talks" report {i % 11}' for i in range(40)]
+
+    def answer(q):
+        r = engine.search(q, limit=10)
+        return r.total, [(h.id, h.snippet) for h in r.hits]
+
+    expected = [answer(q) for q in queries]
+    with ThreadPoolExecutor(8) as pool:
+        for _ in range(3):
+            assert list(pool.map(answer, queries)) == expected
