@@ -17,14 +17,12 @@ from whoosh.query import DateRange, Or, Query, Sequence, Term
 from whoosh.fields import Schema
 
 from analyzers import EXACT_LANGUAGES, FOLDED_LANGUAGES, fold_diacritics, has_diacritics
-from analyzers.ru import RUSSIAN_STOP_WORDS, UKRAINIAN_STOP_WORDS
 from analyzers.vi import FUNCTION_WORDS
 
 from index.schema import body_field, exact_field, title_field
 from search.query import Clause, ParsedQuery
 
 _JOINER = "_"
-STOP_WORDS = {"ru": RUSSIAN_STOP_WORDS, "uk": UKRAINIAN_STOP_WORDS}
 
 
 @dataclass
@@ -35,7 +33,6 @@ class Weights:
     folded: float = 0.3        # a match without diacritics when the query had them
     compound: float = 0.25     # a whole multi-syllable Vietnamese word, on top of its syllables
     pair: float = 0.5          # without marks: two neighbouring syllables that form an indexed word
-    exact_form: float = 0.0    # Russian/Ukrainian: the word form as typed, on top of its lemmas
     all_words_first: bool = True  # documents with every query word rank above the rest ...
     strict_words: int = 4      # ... for queries of at most this many words (longer ones are questions)
     drop_function_words: bool = True  # Vietnamese questions' function words (là, của, gì) dropped
@@ -115,13 +112,7 @@ class QueryBuilder:
         units = [[(tf, t, w.title) for t in alts] + [(bf, t, 1.0) for t in alts]
                  for alts in positions]
         seqs = [[[(f, t, 1.0) for t in alts] for alts in positions] for f in (bf, tf)]
-        bonus: list[Alt] = []
-        if w.exact_form and lang in EXACT_LANGUAGES and positions:
-            xf = exact_field(lang)
-            stop = STOP_WORDS.get(lang, frozenset())
-            forms = {t.text for t in self.schema[xf].analyzer(clause.text)}
-            bonus = [(xf, form, w.exact_form) for form in sorted(forms - stop)]
-        return units, bonus, seqs if len(positions) > 1 else []
+        return units, [], seqs if len(positions) > 1 else []
 
     def _folded_units(self, clause: Clause, lang: str):  # type: ignore[no-untyped-def]
         w = self.w
