@@ -82,7 +82,7 @@ class Ranker:
         n = max(self.docs_in.get(lang, 0), 1)
         df = len(ids)
         idf = log(1.0 + (n - df + 0.5) / (df + 0.5))
-        k1 = self.w.k1
+        k1 = self.w.k1_languages.get(lang, self.w.k1)
         return ids, (scale * idf * (k1 + 1.0)) * pseudo / (k1 + pseudo)
 
     def _scored(self, alts: list[Alt], synonyms: bool = False) -> list[tuple[np.ndarray, np.ndarray]]:
