@@ -129,7 +129,8 @@ def index_cmd(ctx: click.Context, paths: tuple[str, ...], lang: str | None, rebu
                f"{report.updated} updated, {report.removed} removed, {report.unchanged} files "
                f"unchanged; by language: {langs}.")
     if merged is not None:
-        click.echo(f"Merged {merged[0]} segments into {merged[1]}.")
+        click.echo(f"Merged {merged[0]} segments into {merged[1]}." if merged[0] > merged[1]
+                   else "The index is already one segment.")
     for path, warning in report.warnings:
         click.echo(f"warning: {path}: {warning}", err=True)
     if report.failed:

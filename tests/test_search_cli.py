@@ -106,3 +106,4 @@ def test_index_optimize_merges_the_segments_and_stats_counts_them(run, tmp_path)
     assert result.exit_code == 0, result.output
     assert "Merged 3 segments into 1." in result.output
     assert "90 documents" in run("stats").output and "in 1 segment," in run("stats").output
+    assert "already one segment" in run("index", str(folder), "--optimize").output
