@@ -32,6 +32,7 @@ from index.termdocs import TermDocs
 #: Cached postings, in entries over all terms (12 bytes each: about 24 MB at most). Common
 #: terms are slices of memory-mapped arrays (index.termdocs): the cache saves little else.
 _POSTINGS_BUDGET = 2_000_000
+_TERM_KEYS = 50_000
 _LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
 
@@ -43,6 +44,7 @@ class IndexArrays:
         self.searcher = searcher
         self.leaves = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
         self._termdocs = [_load_termdocs(reader) for reader, _ in self.leaves]
+        self._term_keys: dict[tuple[str, str], tuple[bytes, int]] = {}
         self.size = searcher.doc_count_all()
         self._lengths: dict[str, np.ndarray] = {}
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
@@ -144,11 +146,22 @@ class IndexArrays:
         return result
 
     def _term_key(self, fieldname: str, text: str) -> tuple[bytes, int] | None:
-        """A term's bytes in the index and its :func:`termdocs.term_hash`; None for an unknown field."""
-        if fieldname not in self.searcher.schema:
-            return None
-        tbytes = self.searcher.schema[fieldname].to_bytes(text)
-        return tbytes, termdocs.term_hash(fieldname, tbytes)
+        """A term's bytes in the index and its :func:`termdocs.term_hash`; None for an unknown field.
+
+        Kept for the searcher's life (up to a bound): a query asks for each term's
+        postings and then its spans in every hit.
+        """
+        key = (fieldname, text)
+        found = self._term_keys.get(key)
+        if found is None:
+            if fieldname not in self.searcher.schema:
+                return None
+            tbytes = self.searcher.schema[fieldname].to_bytes(text)
+            found = (tbytes, termdocs.term_hash(fieldname, tbytes))
+            if len(self._term_keys) >= _TERM_KEYS:
+                self._term_keys.clear()
+            self._term_keys[key] = found
+        return found
 
     def term_spans(self, docnum: int, terms: list[tuple[str, str]],
                    per_term: int = 64) -> list[tuple[int, int, str]]:

@@ -148,12 +148,7 @@ def decode_blocks(matcher: Any, block_offsets: list[int] | None = None,
         ids.append(np.cumsum(np.asarray(block_ids, dtype=np.int64)))
         n = len(block_ids)
         first += n
-        if block_weights is None:
-            freqs.append(np.ones(n, dtype=np.float32))
-        elif isinstance(block_weights, float):
-            freqs.append(np.full(n, block_weights, dtype=np.float32))
-        else:
-            freqs.append(np.asarray(block_weights, dtype=np.float32))
+        freqs.append(_block_freqs(block_weights, n))
         matcher._next_block()
     if not ids:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
@@ -182,13 +177,16 @@ def read_block(postfile: Any, position: int) -> tuple[list[int], Any, Any]:
 def block_arrays(postfile: Any, position: int) -> tuple[np.ndarray, np.ndarray]:
     """Document numbers and frequencies of one block, as :func:`decode_blocks` gives them."""
     ids, weights, _values = read_block(postfile, position)
+    return np.asarray(ids, dtype=np.int64), _block_freqs(weights, len(ids))
+
+
+def _block_freqs(weights: Any, n: int) -> np.ndarray:
+    """A block's weights as W3 stores them: None (all 1), one float for all, or one each."""
     if weights is None:
-        freqs = np.ones(len(ids), dtype=np.float32)
-    elif isinstance(weights, float):
-        freqs = np.full(len(ids), weights, dtype=np.float32)
-    else:
-        freqs = np.asarray(weights, dtype=np.float32)
-    return np.asarray(ids, dtype=np.int64), freqs
+        return np.ones(n, dtype=np.float32)
+    if isinstance(weights, float):
+        return np.full(n, weights, dtype=np.float32)
+    return np.asarray(weights, dtype=np.float32)
 
 
 def first_block(offset: int) -> int:
