@@ -100,3 +100,45 @@ def vietnamese_surface(word: str) -> str:
     if placed == lower:
         return word
     return "".join(n.upper() if o.isupper() else n for o, n in zip(word, placed))
+
+
+#: Letters a Vietnamese writer may have typed without their quality mark.
+_MARKABLE = {"a": "aăâ", "e": "eê", "o": "oôơ", "u": "uư", "d": "dđ"}
+#: The five tone marks, combining.
+_TONE_MARKS = ("\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
+#: A folded syllable longer than this, or with more spellings, is not restored.
+_MAX_SPELLINGS = 400
+
+
+@lru_cache(maxsize=50_000)
+def vietnamese_spellings(folded: str) -> tuple[str, ...]:
+    """Every way a lower-case syllable typed without marks may be written with them.
+
+    ``nhan`` -> ``nhan, nhàn, nhán, ..., nhân, nhận, ..., nhăn, ...``, each with
+    its tone in the canonical place (:func:`vietnamese_tone_placement`). Most
+    are not words; which are is for the index to say. Text that is not a
+    syllable (no vowel, vowels apart, too many spellings) gives just itself.
+    """
+    if not folded or fold_diacritics(folded) != folded or not folded.isalpha():
+        return (folded,)
+    choices = [_MARKABLE.get(ch, ch) for ch in folded]
+    count = 1
+    for c in choices:
+        count *= len(c)
+    if count * 6 > _MAX_SPELLINGS:
+        return (folded,)
+    bares = [""]
+    for c in choices:
+        bares = [b + ch for b in bares for ch in c]
+    out = []
+    for bare in bares:
+        target = _tone_index(bare)
+        if target is None:
+            if bare == folded:
+                out.append(bare)
+            continue
+        out.append(bare)
+        for tone in _TONE_MARKS:
+            out.append(bare[:target] + unicodedata.normalize("NFC", bare[target] + tone)
+                       + bare[target + 1:])
+    return tuple(dict.fromkeys(out)) or (folded,)

@@ -45,6 +45,7 @@ class IndexArrays:
         self.leaves = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
         self._termdocs = [_load_termdocs(reader) for reader, _ in self.leaves]
         self._term_keys: dict[tuple[str, str], tuple[bytes, int]] = {}
+        self._frequencies: dict[tuple[str, str], int] = {}
         self.size = searcher.doc_count_all()
         self._lengths: dict[str, np.ndarray] = {}
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
@@ -144,6 +145,33 @@ class IndexArrays:
                 _, (old, _w) = self._postings.popitem(last=False)
                 self._cached -= len(old)
         return result
+
+    def doc_frequency(self, fieldname: str, text: str) -> int:
+        """In how many documents a term occurs (deleted ones included), without its postings."""
+        key = (fieldname, text)
+        cached = self._frequencies.get(key)
+        if cached is not None:
+            return cached
+        term = self._term_key(fieldname, text)
+        total = 0
+        if term is not None:
+            tbytes, h = term
+            for (reader, _), tdocs in zip(self.leaves, self._termdocs):
+                if tdocs is not None:
+                    if not tdocs.may_contain(h):
+                        continue
+                    found = tdocs.lookup(h)
+                    if found is not None:
+                        total += len(found[0])
+                        continue
+                try:
+                    total += reader.doc_frequency(fieldname, tbytes)
+                except TermNotFound:
+                    pass
+        if len(self._frequencies) >= _TERM_KEYS:
+            self._frequencies.clear()
+        self._frequencies[key] = total
+        return total
 
     def _term_key(self, fieldname: str, text: str) -> tuple[bytes, int] | None:
         """A term's bytes in the index and its :func:`termdocs.term_hash`; None for an unknown field.

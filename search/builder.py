@@ -12,15 +12,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Callable
 
 from whoosh.query import DateRange, Or, Query, Sequence, Term
 from whoosh.fields import Schema
 
 from analyzers import EXACT_LANGUAGES, FOLDED_LANGUAGES, fold_diacritics, has_diacritics
+from analyzers.normalize import vietnamese_spellings
 from analyzers.vi import FUNCTION_WORDS
 
 from index.schema import body_field, exact_field, title_field
 from search.query import Clause, ParsedQuery
+
+#: A term's document frequency in the index: ``(field, text) -> documents``.
+Frequency = Callable[[str, str], int]
 
 _JOINER = "_"
 
@@ -33,6 +38,9 @@ class Weights:
     folded: float = 0.3        # a match without diacritics when the query had them
     compound: float = 0.25     # a whole multi-syllable Vietnamese word, on top of its syllables
     pair: float = 0.5          # without marks: two neighbouring syllables that form an indexed word
+    #: without marks: a syllable whose most frequent spelling in the index is a function
+    #: word (``la`` -> là) is dropped when that spelling has at least this share of its documents
+    unmarked_function_share: float = 0.7
     all_words_first: bool = True  # documents with every query word rank above the rest ...
     strict_words: int = 4      # ... for queries of at most this many words (longer ones are questions)
     drop_function_words: bool = True  # Vietnamese questions' function words (là, của, gì) dropped
@@ -99,7 +107,8 @@ class QueryBuilder:
     def _fields(self, lang: str, folded: bool) -> tuple[str, str]:
         return title_field(lang, folded), body_field(lang, folded)
 
-    def _units(self, clause: Clause, lang: str) -> tuple[list[list[Alt]], list[Alt], list[list[list[Alt]]]]:
+    def _units(self, clause: Clause, lang: str, frequency: Frequency | None,
+               ) -> tuple[list[list[Alt]], list[Alt], list[list[list[Alt]]]]:
         """Units (one per word), bonus alternatives, and phrase sequences for one language."""
         w = self.w
         tf, bf = self._fields(lang, False)
@@ -110,14 +119,15 @@ class QueryBuilder:
             marks = [(bf, t, 0.0) for alts in positions for t in alts]
             return [[(exact_field(lang), word, 1.0)]], marks, []
         if lang in FOLDED_LANGUAGES:
-            return self._folded_units(clause, lang)
+            return self._folded_units(clause, lang, frequency)
         positions, _ = self._positions(bf, clause.text)
         units = [[(tf, t, w.title) for t in alts] + [(bf, t, 1.0) for t in alts]
                  for alts in positions]
         seqs = [[[(f, t, 1.0) for t in alts] for alts in positions] for f in (bf, tf)]
         return units, [], seqs if len(positions) > 1 else []
 
-    def _folded_units(self, clause: Clause, lang: str):  # type: ignore[no-untyped-def]
+    def _folded_units(self, clause: Clause, lang: str,
+                      frequency: Frequency | None):  # type: ignore[no-untyped-def]
         w = self.w
         tf, bf = self._fields(lang, False)
         tff, bff = self._fields(lang, True)
@@ -146,9 +156,25 @@ class QueryBuilder:
             for a, b in zip(positions, positions[1:]):
                 c = a[0] + _JOINER + b[0]
                 bonus += [(tff, c, w.title * w.pair), (bff, c, w.pair)]
+            if w.drop_function_words and frequency is not None and not clause.phrase:
+                # A question typed without marks is still full of function words; the
+                # index's own spellings say which syllables most likely are ones.
+                kept = [u for u, p in zip(units, positions)
+                        if not self._function_word(p[0], lang, frequency)]
+                units = kept or units
             seq_field = bff
         seqs = [[[(seq_field, t, 1.0) for t in alts] for alts in positions]]
         return units, bonus, seqs if len(units) > 1 else []
+
+    def _function_word(self, syllable: str, lang: str, frequency: Frequency) -> bool:
+        """Is ``syllable``, typed without marks, most likely a function word in this index?"""
+        bf = body_field(lang)
+        counts = sorted(((frequency(bf, s), s) for s in vietnamese_spellings(syllable)), reverse=True)
+        total = sum(n for n, _ in counts)
+        if not total:
+            return False
+        n, spelling = counts[0]
+        return spelling in FUNCTION_WORDS and n >= self.w.unmarked_function_share * total
 
     # -- building ----------------------------------------------------------
 
@@ -163,9 +189,10 @@ class QueryBuilder:
             return None
         return Sequence(parts, slop=1)
 
-    def _clause(self, clause: Clause, lang: str) -> tuple[list[Unit], list[Alt]]:
+    def _clause(self, clause: Clause, lang: str,
+                frequency: Frequency | None = None) -> tuple[list[Unit], list[Alt]]:
         """Units and bonus terms of one clause in one language."""
-        units, bonus, seqs = self._units(clause, lang)
+        units, bonus, seqs = self._units(clause, lang, frequency)
         if clause.title_only:
             units = [self._title_only(u) for u in units]
             bonus = self._title_only(bonus)
@@ -180,7 +207,13 @@ class QueryBuilder:
         lemmas = lang in EXACT_LANGUAGES and not clause.exact
         return [Unit(u, synonyms=lemmas) for u in units], bonus
 
-    def build(self, parsed: ParsedQuery, languages: list[str]) -> Plan:
+    def build(self, parsed: ParsedQuery, languages: list[str],
+              frequency: Frequency | None = None) -> Plan:
+        """The plan of ``parsed`` in ``languages``.
+
+        ``frequency`` (the index's document frequencies) tells which syllables of
+        Vietnamese typed without marks are most likely function words.
+        """
         plan = Plan()
         for lang in languages:
             units: list[Unit] = []
@@ -188,7 +221,7 @@ class QueryBuilder:
             for group in parsed.groups:
                 group_units: list[Unit] = []
                 for clause in group:
-                    u, b = self._clause(clause, lang)
+                    u, b = self._clause(clause, lang, frequency)
                     group_units += u
                     bonus += b
                 if len(group) > 1 and group_units:

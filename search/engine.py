@@ -231,7 +231,7 @@ class Engine:
         if parsed.empty or not languages:
             empty.took_ms = (time.perf_counter() - started) * 1000
             return empty
-        plan = self._builder.build(parsed, languages)
+        plan = self._builder.build(parsed, languages, arrays.doc_frequency)
         query_lang = self._query_language(parsed) if lang is None else None
         ranked = Ranker(arrays, self._builder.w).rank(
             plan, lang=lang, offset=(page - 1) * limit, limit=limit, query_lang=query_lang)
@@ -263,9 +263,9 @@ class Engine:
             parsed = parse(query)
             alang = analysis_language(stored.get("lang", ""))
             if not parsed.empty:
-                terms = self._builder.build(parsed, [alang]).terms()
-                pairs = [(f, t) for f, ts in terms.items() for t in ts]
                 arrays = self._arrays(searcher)
+                terms = self._builder.build(parsed, [alang], arrays.doc_frequency).terms()
+                pairs = [(f, t) for f, ts in terms.items() for t in ts]
                 parts = mark_all(text, arrays.term_spans(
                     docnum, [p for p in pairs if p[0].startswith("body")]))
                 title_parts = mark_all(title, arrays.term_spans(

@@ -1,7 +1,7 @@
 """Vietnamese: words and syllables, one tone placement, matching without marks."""
 
 from analyzers import analyze, fold_diacritics, has_diacritics
-from analyzers.normalize import vietnamese_tone_placement
+from analyzers.normalize import vietnamese_spellings, vietnamese_tone_placement
 
 
 def texts(text, **kw):
@@ -39,3 +39,14 @@ def test_diacritics_detection():
     assert has_diacritics("hạt nhân")
     assert has_diacritics("đi")
     assert not has_diacritics("an ninh hat nhan")
+
+
+def test_spellings_of_an_unmarked_syllable_are_every_canonical_marked_form():
+    spellings = vietnamese_spellings("nhan")
+    assert {"nhan", "nhân", "nhận", "nhắn", "nhàn"} <= set(spellings)
+    assert all(fold_diacritics(s) == "nhan" for s in spellings)
+    assert all(vietnamese_tone_placement(s) == s for s in spellings)
+    assert "đường" in vietnamese_spellings("duong")
+    assert "hòa" in vietnamese_spellings("hoa") and "hoà" not in vietnamese_spellings("hoa")
+    assert vietnamese_spellings("covid") == ("covid",), "not a syllable: only itself"
+    assert vietnamese_spellings("nhân") == ("nhân",), "already marked: only itself"

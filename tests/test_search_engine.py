@@ -183,6 +183,18 @@ def test_vietnamese_question_words_do_not_outweigh_the_content_words(engine):
     assert [h.id for h in engine.search('"là gì"')] == ["noise"], "phrases keep every word"
 
 
+def test_unmarked_question_words_are_dropped_where_the_index_mostly_spells_them_so(engine):
+    engine.add([
+        {"id": "answer", "lang": "vi", "title": "Chạy marathon", "text": "Nguyên Sa đam mê chạy marathon."},
+        {"id": "noise", "lang": "vi", "title": "Là gì?", "text": "Là gì, của ai, là gì, được không, là gì?"},
+        {"id": "skin", "lang": "vi", "title": "Da", "text": "Da rất khô. Da mặt cũng vậy."},
+        {"id": "dry", "lang": "vi", "title": "Trời", "text": "Trời khô, khô, khô và khô. Trời đã mưa."},
+    ])
+    assert engine.search("Dam me cua Sa la gi?").hits[0].id == "answer"
+    # "da" is mostly skin here, not "đã": it stays a word of the query.
+    assert engine.search("da kho").hits[0].id == "skin"
+
+
 def test_without_a_filter_the_query_language_comes_first(engine):
     engine.add([
         {"id": "es", "lang": "es", "title": "Super Bowl 50",
