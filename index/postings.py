@@ -191,15 +191,16 @@ class IndexArrays:
             self._term_keys[key] = found
         return found
 
-    def term_spans(self, docnum: int, terms: list[tuple[str, str]],
-                   per_term: int = 64) -> list[tuple[int, int, str]]:
+    def term_spans(self, docnum: int, terms: list[tuple[str, str]], per_term: int = 64,
+                   blocks: dict[tuple[int, int], Any] | None = None) -> list[tuple[int, int, str]]:
         """``(start, end, term)`` of the occurrences of ``(field, term)`` pairs in one document.
 
         The character offsets come from the postings (``chars=True`` fields): only
         the block holding the document is decoded, found through the segment's
-        scoring arrays when the term has them.
+        scoring arrays when the term has them. ``blocks`` keeps decoded blocks for
+        the caller's next documents (one query's hits share the blocks of rare terms).
         """
-        for (reader, offset), tdocs in zip(self.leaves, self._termdocs):
+        for leaf, ((reader, offset), tdocs) in enumerate(zip(self.leaves, self._termdocs)):
             if offset <= docnum < offset + reader.doc_count_all():
                 break
         else:
@@ -210,7 +211,8 @@ class IndexArrays:
             term = self._term_key(fieldname, text)
             if term is None:
                 continue
-            for start, end in _occurrences(reader, tdocs, local, fieldname, text, term)[:per_term]:
+            found = _occurrences(reader, tdocs, local, fieldname, text, term, blocks, leaf)
+            for start, end in found[:per_term]:
                 spans.append((start, end, text))
         return spans
 
@@ -280,8 +282,9 @@ def _generic_arrays(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _occurrences(reader: Any, tdocs: TermDocs | None, local: int, fieldname: str,
-                 text: str, term: tuple[bytes, int]) -> list[tuple[int, int]]:
-    """Character spans of a term in one document of one segment."""
+                 text: str, term: tuple[bytes, int], blocks: dict[tuple[int, int], Any] | None = None,
+                 leaf: int = 0) -> list[tuple[int, int]]:
+    """Character spans of a term in one document of one segment (``leaf``, for ``blocks``)."""
     tbytes, h = term
     if tdocs is not None and not tdocs.may_contain(h):
         return []
@@ -307,7 +310,13 @@ def _occurrences(reader: Any, tdocs: TermDocs | None, local: int, fieldname: str
         block = found
     else:
         return _occurrences_by_walking(terms, info, fmt, fieldname, tbytes, local)
-    ids, _weights, values = termdocs.read_block(terms._postfile, block)
+    decoded = blocks.get((leaf, block)) if blocks is not None else None
+    if decoded is None:
+        ids, _weights, values = termdocs.read_block(terms._postfile, block)
+        if blocks is not None:
+            blocks[(leaf, block)] = (ids, values)
+    else:
+        ids, values = decoded
     i = bisect_left(ids, local)
     if i >= len(ids) or ids[i] != local:
         return []

@@ -233,7 +233,8 @@ class Engine:
             return empty
         plan = self._builder.build(parsed, languages, arrays.doc_frequency)
         query_lang = self._query_language(parsed) if lang is None else None
-        ranked = Ranker(arrays, self._builder.w).rank(
+        ranker = Ranker(arrays, self._builder.w)
+        ranked = ranker.rank(
             plan, lang=lang, offset=(page - 1) * limit, limit=limit, query_lang=query_lang)
         hits = []
         for docnum, score, terms in zip(ranked.docnums, ranked.scores, ranked.matched):
@@ -243,7 +244,7 @@ class Engine:
                 id=stored["id"], title=stored.get("title", ""), lang=stored.get("lang", ""),
                 score=round(score, 4), date=stored.get("date"), url=stored.get("url"),
                 path=stored.get("path"), source=stored.get("source"),
-                snippet=make_snippet(stored.get("text", ""), arrays.term_spans(docnum, body))))
+                snippet=make_snippet(stored.get("text", ""), ranker.spans(docnum, body))))
         total, counts = ranked.total, ranked.languages
         return Results(text, total, page, limit, hits, counts,
                        round((time.perf_counter() - started) * 1000, 2))

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from search import Document, DocumentError, Engine, QueryError
+from search.builder import Weights
 
 
 def marked(hit):
@@ -204,3 +205,35 @@ def test_without_a_filter_the_query_language_comes_first(engine):
     ])
     assert [h.id for h in engine.search("Which team won Super Bowl 50 in 2016?")][0] == "en"
     assert [h.id for h in engine.search("¿Quién ganó la Super Bowl 50 en 2016?")][0] == "es"
+
+
+def _proximity_docs():
+    filler = "Hội nghị năm nay có nhiều đại biểu đến từ các tỉnh phía bắc và phía nam. "
+    return [
+        {"id": "apart", "lang": "vi", "title": "Tin ngắn",
+         "text": "Ông Ninh kể chuyện. " + filler * 2 + "Hạt lúa được mùa. " + filler * 2
+         + "Nhân viên đến an ủi."},
+        {"id": "together", "lang": "vi", "title": "Tin dài",
+         "text": filler * 3 + "Đại biểu bàn về an ninh hạt nhân. " + filler * 3},
+    ]
+
+
+def test_vietnamese_syllables_found_together_rank_above_the_same_syllables_apart():
+    # Whole-word bonuses off: only where the syllables stand can tell the two apart.
+    plain = Engine.in_memory(weights=Weights(compound=0.0, pair=0.0, proximity={}))
+    near = Engine.in_memory(weights=Weights(compound=0.0, pair=0.0))
+    for engine in (plain, near):
+        engine.add(_proximity_docs())
+    for query in ("an ninh hạt nhân", "an ninh hat nhan"):
+        assert [h.id for h in plain.search(query)] == ["apart", "together"], "shorter wins on BM25"
+        assert [h.id for h in near.search(query)] == ["together", "apart"]
+
+
+def test_pages_of_a_reordered_ranking_neither_repeat_nor_skip_results(engine):
+    engine.add(_proximity_docs() + [
+        {"id": f"n{i}", "lang": "vi", "title": f"Tin {i}",
+         "text": "An ninh " * (i % 3 + 1) + "và hạt giống. " * (i % 4 + 1) + "Nhân dân. " * (i % 2 + 1)}
+        for i in range(14)])
+    whole = [h.id for h in engine.search("an ninh hạt nhân", limit=15)]
+    paged = [h.id for page in range(1, 6) for h in engine.search("an ninh hạt nhân", limit=3, page=page)]
+    assert len(whole) == 15 and paged == whole
