@@ -193,8 +193,8 @@ class Ranker:
                       near: dict[int, tuple[list[tuple[str, str]], dict[str, int], float]]) -> np.ndarray:
         """The first candidates reordered with their words' proximity.
 
-        A document whose query words stand together (in a window of a sentence or
-        so) gains up to ``proximity`` times its score: Vietnamese words are matched
+        A document whose query words stand together (in windows of a clause and of
+        a sentence) gains up to ``proximity`` times its score: Vietnamese words are matched
         syllable by syllable, and syllables found apart rarely make the word asked for.
         """
         n = min(len(candidates), self.w.proximity_depth)
@@ -207,7 +207,8 @@ class Ranker:
             pairs, unit_of, weight = found
             occurrences = sorted((start, unit_of[text]) for start, _, text in self.spans(docnum, pairs))
             words = len(set(unit_of.values()))
-            covered = _window_coverage(occurrences, self.w.proximity_window)
+            windows = self.w.proximity_windows
+            covered = sum(_window_coverage(occurrences, width) for width in windows) / len(windows)
             head[i] += weight * score[docnum] * covered / words
         order = np.lexsort((candidates[:n], -head))
         return np.concatenate([candidates[:n][order], candidates[n:]])
