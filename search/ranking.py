@@ -209,7 +209,9 @@ class Ranker:
             words = len(set(unit_of.values()))
             windows = self.w.proximity_windows
             covered = sum(_window_coverage(occurrences, width) for width in windows) / len(windows)
-            head[i] += weight * score[docnum] * covered / words
+            bonus = weight * score[docnum] * covered / words
+            head[i] += bonus
+            score[docnum] += bonus  # the score shown is the one the order follows
         order = np.lexsort((candidates[:n], -head))
         return np.concatenate([candidates[:n][order], candidates[n:]])
 

@@ -237,3 +237,11 @@ def test_pages_of_a_reordered_ranking_neither_repeat_nor_skip_results(engine):
     whole = [h.id for h in engine.search("an ninh hạt nhân", limit=15)]
     paged = [h.id for page in range(1, 6) for h in engine.search("an ninh hạt nhân", limit=3, page=page)]
     assert len(whole) == 15 and paged == whole
+
+
+def test_scores_shown_follow_the_order_of_the_results():
+    engine = Engine.in_memory(weights=Weights(compound=0.0, pair=0.0))  # proximity alone decides
+    engine.add(_proximity_docs())
+    hits = engine.search("an ninh hạt nhân").hits
+    assert [h.id for h in hits] == ["together", "apart"]
+    assert hits[0].score > hits[1].score
