@@ -307,6 +307,8 @@ def _occurrences(reader: Any, tdocs: TermDocs | None, local: int, fieldname: str
     if info.doc_frequency() < termdocs.MIN_DOCS:  # fewer than a block's worth: one block
         block = termdocs.first_block(offset)
     elif tdocs is not None and (found := tdocs.block_of(h, local)) is not None:
+        if found < 0:
+            return []  # the document does not hold the term
         block = found
     else:
         return _occurrences_by_walking(terms, info, fmt, fieldname, tbytes, local)

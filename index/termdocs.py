@@ -112,7 +112,11 @@ class TermDocs:
         return self.docs[start:end], self.freqs[start:end]
 
     def block_of(self, h: int, docnum: int) -> int | None:
-        """The file position of the block of term ``h`` that holds ``docnum``; None if none does."""
+        """The file position of the block of term ``h`` that holds ``docnum``.
+
+        None when the arrays do not hold the term; -1 when they do and ``docnum``
+        is not among its documents.
+        """
         i = self._index(h)
         if i is None:
             return None
@@ -120,7 +124,7 @@ class TermDocs:
         docs = self.docs[start:end]
         k = int(np.searchsorted(docs, docnum))
         if k >= len(docs) or int(docs[k]) != docnum:
-            return None
+            return -1
         b0, b1 = int(self.bstarts[i]), int(self.bstarts[i + 1])
         j = b0 + int(np.searchsorted(self.bfirst[b0:b1], k, side="right")) - 1
         return int(self.boffsets[j])

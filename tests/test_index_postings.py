@@ -158,7 +158,25 @@ def test_the_block_holding_a_document_is_found_without_reading_the_ones_before(t
         m._next_block()
     assert len(set(walked.values())) >= 2, "the test needs a term over several blocks"
     assert all(tdocs.block_of(key, d) == p for d, p in walked.items())
-    assert tdocs.block_of(key, reader.doc_count_all() + 5) is None
+    assert tdocs.block_of(key, reader.doc_count_all() + 5) == -1, "a document without the term"
+    assert tdocs.block_of(termdocs.term_hash("body_en", b"absent"), 0) is None, "a term not held"
+
+
+def test_spans_of_a_term_a_document_lacks_are_empty_without_walking_its_blocks(tmp_path, monkeypatch):
+    from index import postings
+
+    engine = _disk_engine_with_common_words(tmp_path / "ix")
+    arrays = IndexArrays(engine._store.searcher())
+    ids, _ = arrays.postings("body_en", "talk")
+    lacking = next(d for d in range(int(ids.min()), int(ids.max())) if d not in set(ids.tolist()))
+    assert ids.min() < lacking < ids.max(), "the test needs a document inside the term's range"
+
+    def walked(*args, **kwargs):
+        raise AssertionError("walked the blocks of a term the arrays hold")
+
+    monkeypatch.setattr(postings, "_occurrences_by_walking", walked)
+    assert arrays.term_spans(lacking, [("body_en", "talk")]) == []
+    assert arrays.term_spans(int(ids[len(ids) // 2]), [("body_en", "talk")])
 
 
 def test_the_filter_knows_every_term_of_its_segment_and_refuses_most_others(tmp_path):
