@@ -293,25 +293,24 @@ def _occurrences(reader: Any, tdocs: TermDocs | None, local: int, fieldname: str
         if (fieldname, text) not in reader:
             return []
         return _matcher_spans(reader.postings(fieldname, text), local)
-    try:
-        info = terms.term_info(fieldname, tbytes)
-    except TermNotFound:
-        return []
-    if not (info.min_id() <= local <= info.max_id()):
-        return []
     fmt = reader.schema[fieldname].format
-    if info.is_inlined() or not hasattr(terms, "_postfile"):
-        return _matcher_spans(terms._codec.postings_reader(
-            getattr(terms, "_postfile", None), info, fmt, term=(fieldname, tbytes)), local)
-    offset = info.extent()[0]
-    if info.doc_frequency() < termdocs.MIN_DOCS:  # fewer than a block's worth: one block
-        block = termdocs.first_block(offset)
-    elif tdocs is not None and (found := tdocs.block_of(h, local)) is not None:
-        if found < 0:
-            return []  # the document does not hold the term
-        block = found
-    else:
-        return _occurrences_by_walking(terms, info, fmt, fieldname, tbytes, local)
+    # A frequent term's arrays know the block that holds the document, or that none does.
+    block = tdocs.block_of(h, local) if tdocs is not None and hasattr(terms, "_postfile") else None
+    if block is not None and block < 0:
+        return []
+    if block is None:
+        try:
+            info = terms.term_info(fieldname, tbytes)
+        except TermNotFound:
+            return []
+        if not (info.min_id() <= local <= info.max_id()):
+            return []
+        if info.is_inlined() or not hasattr(terms, "_postfile"):
+            return _matcher_spans(terms._codec.postings_reader(
+                getattr(terms, "_postfile", None), info, fmt, term=(fieldname, tbytes)), local)
+        if info.doc_frequency() >= termdocs.MIN_DOCS:  # arrays missing: walk the block headers
+            return _occurrences_by_walking(terms, info, fmt, fieldname, tbytes, local)
+        block = termdocs.first_block(info.extent()[0])  # fewer than a block's worth: one block
     decoded = blocks.get((leaf, block)) if blocks is not None else None
     if decoded is None:
         ids, _weights, values = termdocs.read_block(terms._postfile, block)

@@ -37,6 +37,7 @@ class Ranker:
         self.alang_values, self.alang = arrays.codes("alang")
         self.docs_in = arrays.live_counts("alang")  # N per language, once per searcher
         self._blocks: dict[tuple[int, int], object] = {}  # postings blocks decoded for this query
+        self._spans: dict[tuple[int, str, str], list[tuple[int, int, str]]] = {}
 
     def _norm_tf(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Live document numbers of a term, and its length-normalised frequency in each."""
@@ -165,8 +166,18 @@ class Ranker:
                       dict(sorted(languages.items(), key=lambda kv: -kv[1])), matched_terms)
 
     def spans(self, docnum: int, terms: list[tuple[str, str]]) -> list[tuple[int, int, str]]:
-        """Where ``(field, term)`` pairs occur in a document: blocks decoded once per query."""
-        return self.a.term_spans(docnum, terms, blocks=self._blocks)
+        """Where ``(field, term)`` pairs occur in a document; each looked up once per query.
+
+        Proximity and then the snippets ask for the same words of the same hits.
+        """
+        out: list[tuple[int, int, str]] = []
+        for term in terms:
+            key = (docnum, *term)
+            found = self._spans.get(key)
+            if found is None:
+                found = self._spans[key] = self.a.term_spans(docnum, [term], blocks=self._blocks)
+            out += found
+        return out
 
     def _proximity_terms(self, plan: Plan) -> dict[int, tuple[list[tuple[str, str]], dict[str, int], float]]:
         """Per language code: the body terms of the query's words, each word's number, the weight."""
