@@ -32,7 +32,8 @@ JOINER = "_"
 #: Function words and question words of Vietnamese: a typed question is full of them
 #: (``đam mê của Sa là gì?``) and they say nothing about its answer. Queries with
 #: marks leave them out (not phrases); documents keep them, so phrases still match.
-#: Without marks they are ambiguous (``sao`` is also "star") and stay.
+#: Without marks they are ambiguous (``la`` may be ``lá``, a leaf): such a syllable is left
+#: out only where the collection mostly spells it as one of these.
 FUNCTION_WORDS = frozenset("""
 gì nào ai đâu sao bao nhiêu không thế như là của được có những các thì mà và với cho để ở vì
 đã đang sẽ bị này đó
