@@ -106,7 +106,7 @@ def vietnamese_surface(word: str) -> str:
 _MARKABLE = {"a": "aăâ", "e": "eê", "o": "oôơ", "u": "uư", "d": "dđ"}
 #: The five tone marks, combining.
 _TONE_MARKS = ("\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
-#: A folded syllable longer than this, or with more spellings, is not restored.
+#: Text with more possible spellings than this is no syllable; it is left as it is.
 _MAX_SPELLINGS = 400
 
 
