@@ -179,12 +179,14 @@ class Ranker:
             out += found
         return out
 
-    def _proximity_terms(self, plan: Plan) -> dict[int, tuple[list[tuple[str, str]], dict[str, int], float]]:
-        """Per language code: the body terms of the query's words, each word's number, the weight."""
+    def _proximity_terms(self, plan: Plan) -> dict[int, tuple[list[tuple[str, str]], dict[str, int],
+                                                               float, float]]:
+        """Per language code: the body terms of the query's words, each word's number, the weights."""
         out = {}
         for alang, units in plan.units.items():
             weight = self.w.proximity.get(alang, 0.0)
-            if not weight or alang not in self.alang_values:
+            lead = self.w.lead.get(alang, 0.0)
+            if not (weight or lead) or alang not in self.alang_values:
                 continue
             unit_of: dict[str, int] = {}
             pairs: list[tuple[str, str]] = []
@@ -197,16 +199,18 @@ class Ranker:
                         unit_of[text] = i
                         pairs.append((fieldname, text))
             if len(set(unit_of.values())) > 1:
-                out[self.alang_values.index(alang)] = (pairs, unit_of, weight)
+                out[self.alang_values.index(alang)] = (pairs, unit_of, weight, lead)
         return out
 
     def _by_proximity(self, candidates: np.ndarray, key: np.ndarray, score: np.ndarray,
-                      near: dict[int, tuple[list[tuple[str, str]], dict[str, int], float]]) -> np.ndarray:
-        """The first candidates reordered with their words' proximity.
+                      near: dict[int, tuple[list[tuple[str, str]], dict[str, int], float, float]],
+                      ) -> np.ndarray:
+        """The first candidates reordered with where their words stand.
 
         A document whose query words stand together (in windows of a clause and of
         a sentence) gains up to ``proximity`` times its score: Vietnamese words are matched
         syllable by syllable, and syllables found apart rarely make the word asked for.
+        One whose lead holds the words gains up to ``lead`` times: it is about them.
         """
         n = min(len(candidates), self.w.proximity_depth)
         head = key[:n].astype(np.float64)
@@ -215,12 +219,13 @@ class Ranker:
             found = near.get(int(self.alang[docnum]))
             if found is None:
                 continue
-            pairs, unit_of, weight = found
+            pairs, unit_of, weight, lead = found
             occurrences = sorted((start, unit_of[text]) for start, _, text in self.spans(docnum, pairs))
             words = len(set(unit_of.values()))
             windows = self.w.proximity_windows
             covered = sum(_window_coverage(occurrences, width) for width in windows) / len(windows)
-            bonus = weight * score[docnum] * covered / words
+            in_lead = len({word for start, word in occurrences if start < self.w.lead_chars})
+            bonus = score[docnum] * (weight * covered + lead * in_lead) / words
             head[i] += bonus
             score[docnum] += bonus  # the score shown is the one the order follows
         order = np.lexsort((candidates[:n], -head))

@@ -245,3 +245,19 @@ def test_scores_shown_follow_the_order_of_the_results():
     hits = engine.search("an ninh hạt nhân").hits
     assert [h.id for h in hits] == ["together", "apart"]
     assert hits[0].score > hits[1].score
+
+
+def test_a_news_article_with_the_query_in_its_lead_ranks_above_one_that_mentions_it_later():
+    filler = "Погода в регионе остаётся тёплой, дожди ожидаются к выходным. " * 12
+    docs = [
+        {"id": "later", "lang": "ru", "title": "Новости",
+         "text": filler + "Также обсуждалась ядерная безопасность."},
+        {"id": "lead", "lang": "ru", "title": "Новости",
+         "text": "Обсуждалась ядерная безопасность. " + filler + "Также"},
+    ]
+    plain = Engine.in_memory(weights=Weights(lead={}))
+    news = Engine.in_memory()
+    for engine in (plain, news):
+        engine.add(docs)
+    assert [h.id for h in plain.search("ядерная безопасность")] == ["later", "lead"], "a tie without it"
+    assert [h.id for h in news.search("ядерная безопасность")] == ["lead", "later"]
