@@ -150,15 +150,15 @@ class Ranker:
             full = (coverage[candidates] >= need) & (need <= self.w.strict_words)
             key = key + full * 1e9
         depth = offset + limit
-        near = self._proximity_terms(plan)
-        pool = max(depth, self.w.proximity_depth) if near else depth
+        placed = self._placement_terms(plan)
+        pool = max(depth, self.w.proximity_depth) if placed else depth
         if total > pool * 4:
             top = np.argpartition(-key, pool)[:pool]
             candidates, key = candidates[top], key[top]
         order = np.lexsort((candidates, -key))[:pool]
         candidates, key = candidates[order], key[order]
-        if near:
-            candidates = self._by_proximity(candidates, key, score, near)
+        if placed:
+            candidates = self._by_placement(candidates, key, score, placed)
         docs = candidates[offset:depth]
         terms = plan.terms()
         matched_terms = [self._terms_in(int(d), terms) for d in docs]
@@ -179,7 +179,7 @@ class Ranker:
             out += found
         return out
 
-    def _proximity_terms(self, plan: Plan) -> dict[int, tuple[list[tuple[str, str]], dict[str, int],
+    def _placement_terms(self, plan: Plan) -> dict[int, tuple[list[tuple[str, str]], dict[str, int],
                                                                float, float]]:
         """Per language code: the body terms of the query's words, each word's number, the weights."""
         out = {}
@@ -202,8 +202,8 @@ class Ranker:
                 out[self.alang_values.index(alang)] = (pairs, unit_of, weight, lead)
         return out
 
-    def _by_proximity(self, candidates: np.ndarray, key: np.ndarray, score: np.ndarray,
-                      near: dict[int, tuple[list[tuple[str, str]], dict[str, int], float, float]],
+    def _by_placement(self, candidates: np.ndarray, key: np.ndarray, score: np.ndarray,
+                      placed: dict[int, tuple[list[tuple[str, str]], dict[str, int], float, float]],
                       ) -> np.ndarray:
         """The first candidates reordered with where their words stand.
 
@@ -216,7 +216,7 @@ class Ranker:
         head = key[:n].astype(np.float64)
         for i in range(n):
             docnum = int(candidates[i])
-            found = near.get(int(self.alang[docnum]))
+            found = placed.get(int(self.alang[docnum]))
             if found is None:
                 continue
             pairs, unit_of, weight, lead = found
