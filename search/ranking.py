@@ -151,7 +151,7 @@ class Ranker:
             key = key + full * 1e9
         depth = offset + limit
         placed = self._placement_terms(plan)
-        pool = max(depth, self.w.proximity_depth) if placed else depth
+        pool = max(depth, self.w.placement_depth) if placed else depth
         if total > pool * 4:
             top = np.argpartition(-key, pool)[:pool]
             candidates, key = candidates[top], key[top]
@@ -212,7 +212,7 @@ class Ranker:
         syllable by syllable, and syllables found apart rarely make the word asked for.
         One whose lead holds the words gains up to ``lead`` times: it is about them.
         """
-        n = min(len(candidates), self.w.proximity_depth)
+        n = min(len(candidates), self.w.placement_depth)
         head = key[:n].astype(np.float64)
         for i in range(n):
             docnum = int(candidates[i])
