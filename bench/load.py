@@ -1,6 +1,6 @@
 """Load on `search serve`: concurrent clients on loopback, errors, latency, memory.
 
-    python bench/load.py --index DIR --clients 20 --seconds 30
+    python bench/load.py --index DIR --clients 20 --seconds 30 [--workers 2]
 
 Starts `search serve` on a free loopback port for the index, sends queries from
 ../shared/data/speed/queries-mixed.jsonl from --clients threads for --seconds,
@@ -40,14 +40,30 @@ print("committed", flush=True)
 """
 
 
-def rss_mb(pid: int) -> tuple[float, float, float]:
-    """Resident memory: all of it, the process's own (anonymous), and mapped index files."""
-    found = {}
-    for line in open(f"/proc/{pid}/status"):
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "RssAnon", "RssFile"):
-            found[key] = int(value.split()[0]) / 1024
-    return found.get("VmRSS", 0.0), found.get("RssAnon", 0.0), found.get("RssFile", 0.0)
+def server_pids(pid: int) -> list[int]:
+    """The server and its worker processes."""
+    try:
+        children = open(f"/proc/{pid}/task/{pid}/children").read().split()
+    except OSError:
+        children = []
+    return [pid] + [int(c) for c in children]
+
+
+def memory_mb(pid: int) -> tuple[float, float, float]:
+    """Memory of the server's processes, summed: proportional set size (a page shared by
+    several processes counted once, split between them), its anonymous part (the processes'
+    own), and its file-backed part (index files mapped from the page cache)."""
+    total = {"Pss": 0.0, "Pss_Anon": 0.0, "Pss_File": 0.0}
+    for p in server_pids(pid):
+        try:
+            lines = open(f"/proc/{p}/smaps_rollup").read().splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            key, _, value = line.partition(":")
+            if key in total:
+                total[key] += int(value.split()[0]) / 1024
+    return total["Pss"], total["Pss_Anon"], total["Pss_File"]
 
 
 def main() -> None:
@@ -55,6 +71,7 @@ def main() -> None:
     ap.add_argument("--index", required=True)
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--workers", type=int, default=1, help="`search serve --workers`")
     ap.add_argument("--commit-during", type=int, default=0, metavar="N",
                     help="add N documents from another process halfway through")
     args = ap.parse_args()
@@ -64,8 +81,8 @@ def main() -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = subprocess.Popen([sys.executable, "-m", "search.cli", "--index", args.index, "serve",
-                               "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+                               "--port", str(port), "--workers", str(args.workers)],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -110,7 +127,7 @@ def main() -> None:
                                      str(args.commit_during)], capture_output=True, text=True).stdout
     peak = (0.0, 0.0, 0.0)
     while any(t.is_alive() for t in threads):
-        now = rss_mb(server.pid)
+        now = memory_mb(server.pid)
         peak = tuple(max(a, b) for a, b in zip(peak, now))  # type: ignore[assignment]
         time.sleep(0.5)
     seen = None
@@ -120,11 +137,12 @@ def main() -> None:
     server.terminate()
     server.wait()
     q = statistics.quantiles(latencies, n=100)
-    print(f"{args.clients} clients, {args.seconds:.0f}s, loopback: {len(latencies)} requests "
+    print(f"{args.clients} clients, {args.seconds:.0f}s, loopback, {args.workers} server process(es): "
+          f"{len(latencies)} requests "
           f"({len(latencies) / args.seconds:.0f}/s), {len(errors)} errors")
     print(f"latency p50 {q[49]:.0f} ms, p95 {q[94]:.0f} ms, p99 {q[98]:.0f} ms (target p99 < 300 ms, 0 errors)")
-    print(f"server resident memory, peak: {peak[0]:.0f} MB (target < 400 MB): its own "
-          f"{peak[1]:.0f} MB, index files mapped from the page cache {peak[2]:.0f} MB")
+    print(f"server memory (PSS over its processes), peak: {peak[0]:.0f} MB (target < 400 MB): "
+          f"its own {peak[1]:.0f} MB, index files mapped from the page cache {peak[2]:.0f} MB")
     if args.commit_during:
         print(f"commit of {args.commit_during} documents during the load: {writer_out.strip() or 'failed'}; "
               f"the server then finds {seen} of them without a restart")

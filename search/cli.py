@@ -236,25 +236,27 @@ def analyze_cmd(ctx: click.Context, text: tuple[str, ...], lang: str | None, as_
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes answering queries; one per core serves the most at once.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in a browser.")
 @click.pass_context
-def serve_cmd(ctx: click.Context, host: str, port: int, open_browser: bool) -> None:
+def serve_cmd(ctx: click.Context, host: str, port: int, workers: int, open_browser: bool) -> None:
     """Serve the web interface (waitress)."""
-    import waitress
-
-    from web import create_app
+    from web.serve import serve
 
     if host in ("0.0.0.0", "::", ""):
         click.echo(f"warning: listening on every address ({host!r}): anyone who can reach this "
                    "machine can search the index", err=True)
-    app = create_app({"INDEX": ctx.obj["index"]})
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
     click.echo(f"Serving {ctx.obj['index']} at {url} (Ctrl+C stops)")
     if open_browser:
         import webbrowser
 
         webbrowser.open(url)
-    waitress.serve(app, host=host, port=port, threads=8, ident="search")
+    try:
+        serve(ctx.obj["index"], host, port, workers=workers)
+    except SearchError as exc:  # with several workers, the index is opened before they start
+        _fail(exc)
 
 
 if __name__ == "__main__":

@@ -261,3 +261,43 @@ def test_a_news_article_with_the_query_in_its_lead_ranks_above_one_that_mentions
         engine.add(docs)
     assert [h.id for h in plain.search("ядерная безопасность")] == ["later", "lead"], "a tie without it"
     assert [h.id for h in news.search("ядерная безопасность")] == ["lead", "later"]
+
+
+def test_searches_from_many_threads_run_one_at_a_time_with_the_same_answers(seeds_engine, monkeypatch):
+    import threading
+    import time
+
+    from search.ranking import Ranker
+
+    queries = ["ядерная безопасность", "an ninh hat nhan", "hạt nhân", "МАГАТЭ"]
+    alone = {q: [h.id for h in seeds_engine.search(q).hits] for q in queries}
+    active, most = [0], [0]
+    guard = threading.Lock()
+    rank = Ranker.rank
+
+    def watched(self, *args, **kwargs):
+        with guard:
+            active[0] += 1
+            most[0] = max(most[0], active[0])
+        time.sleep(0.005)  # room for another thread to come in, were it let
+        try:
+            return rank(self, *args, **kwargs)
+        finally:
+            with guard:
+                active[0] -= 1
+
+    monkeypatch.setattr(Ranker, "rank", watched)
+    answers: list[tuple[str, list[str]]] = []
+
+    def client(n):
+        for i in range(6):
+            q = queries[(n + i) % len(queries)]
+            answers.append((q, [h.id for h in seeds_engine.search(q).hits]))
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(answers) == 36 and all(ids == alone[q] for q, ids in answers)
+    assert most[0] == 1

@@ -1,0 +1,90 @@
+"""`search serve --workers N`: several processes answering on one port."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from search import Engine
+from tests.conftest import SAMPLES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _children(pid: int) -> list[int]:
+    return [int(p) for p in open(f"/proc/{pid}/task/{pid}/children").read().split()]
+
+
+def _get(base: str, q: str) -> dict:
+    url = f"{base}/api/search?{urllib.parse.urlencode({'q': q})}"
+    with urllib.request.urlopen(url, timeout=30) as r:
+        return json.load(r)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or not os.path.exists("/proc/self/task"),
+                    reason="forked workers need fork() and Linux's /proc to be watched")
+def test_two_workers_answer_on_one_port_and_stop_with_the_server(tmp_path):
+    index = tmp_path / "ix"
+    with Engine.create(index) as engine:
+        engine.index_paths([SAMPLES])
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "search.cli", "--index", str(index), "serve", "--port", str(port),
+         "--workers", "2"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(150):
+            try:
+                data = _get(base, "an ninh hat nhan")
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("the server never answered: " + server.stderr.read1().decode())
+        assert data["hits"] and data["hits"][0]["lang"] == "vi"
+        workers = _children(server.pid)
+        assert len(workers) == 2
+        # Every request gets an answer, whichever worker takes it.
+        answers = [_get(base, "ядерная безопасность") for _ in range(20)]
+        assert all(a["hits"][0]["lang"] == "ru" for a in answers)
+        # A worker that dies is replaced; the server keeps answering.
+        os.kill(workers[0], signal.SIGKILL)
+        for _ in range(100):
+            now = _children(server.pid)
+            if len(now) == 2 and workers[0] not in now:
+                break
+            time.sleep(0.1)
+        assert len(now) == 2 and workers[0] not in now
+        assert _get(base, "ядерная безопасность")["hits"]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    for pid in workers[1:] + [p for p in now if p not in workers]:
+        assert not os.path.exists(f"/proc/{pid}") or "zombie" in open(f"/proc/{pid}/status").read()
+
+
+def test_serve_with_workers_on_a_missing_index_says_how_to_fill_it(tmp_path):
+    from click.testing import CliRunner
+
+    from search.cli import main
+
+    result = CliRunner().invoke(main, ["--index", str(tmp_path / "none"), "serve", "--port",
+                                       str(_free_port()), "--workers", "2"])
+    assert result.exit_code != 0
+    assert "index" in result.output.lower()

@@ -1,0 +1,121 @@
+"""Serving the web interface: waitress, in one process or several sharing one socket.
+
+A search is CPU work in Python, so one process answers one query at a time
+(see :meth:`search.Engine.search`). With ``workers`` above 1 the index and the
+language models are loaded once, then the process forks: every worker serves
+the same listening socket, and the memory the models and the index occupy
+stays shared between them (copy-on-write pages, and the index's files are
+mapped, not read).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sys
+import time
+from typing import Any
+
+THREADS = 8
+#: A worker that exits by itself sooner than this after starting is not replaced: it would
+#: again. One killed (the kernel out of memory, a signal) is.
+MIN_LIFE = 5.0
+
+
+def serve(index: str, host: str, port: int, *, workers: int = 1, threads: int = THREADS) -> None:
+    """Serve ``index`` on ``host:port`` until interrupted."""
+    import waitress
+
+    from web import create_app
+
+    app = create_app({"INDEX": index})
+    if workers <= 1 or not hasattr(os, "fork"):
+        waitress.serve(app, host=host, port=port, threads=threads, ident="search")
+        return
+    # Open the index and load every analyzer the index needs before forking, so the
+    # workers share them rather than each loading its own.
+    app.extensions["search"].get().warm()
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.create_server((host, port), family=family, backlog=1024)
+    # A worker takes a connection only when it has a thread for it: the rest wait in the
+    # socket's queue for whichever worker frees up first, not behind one busy worker.
+    _Workers(lambda: waitress.serve(app, sockets=[listener], threads=threads,
+                                    connection_limit=threads, ident="search"), workers).run()
+
+
+class _Workers:
+    """Forked processes running ``target``; one that dies is replaced until the parent stops."""
+
+    def __init__(self, target: Any, count: int) -> None:
+        self.target = target
+        self.count = count
+        self.started: dict[int, float] = {}
+        self.stopping = False
+
+    @property
+    def pids(self) -> list[int]:
+        return list(self.started)
+
+    def _spawn(self) -> None:
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            code = 0
+            try:
+                self.target()
+            except BaseException:  # the parent logs nothing more useful than the traceback
+                import traceback
+
+                traceback.print_exc()
+                code = 1
+            finally:
+                sys.stderr.flush()
+                os._exit(code)
+        self.started[pid] = time.monotonic()
+
+    def _stop(self, *_: Any) -> None:
+        self.stopping = True
+        for pid in self.pids:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                self.started.pop(pid, None)
+
+    def run(self) -> None:
+        signal.signal(signal.SIGTERM, self._stop)
+        for _ in range(self.count):
+            self._spawn()
+        try:
+            while self.pids:
+                try:
+                    pid, status = os.wait()
+                except ChildProcessError:
+                    break
+                except InterruptedError:
+                    continue
+                lived = time.monotonic() - self.started.pop(pid, 0.0)
+                if self.stopping:
+                    continue
+                if lived < MIN_LIFE and not os.WIFSIGNALED(status):
+                    print(f"worker {pid} ended at once ({_why(status)}): stopping the server",
+                          file=sys.stderr, flush=True)
+                    self._stop()
+                    continue
+                print(f"worker {pid} ended ({_why(status)}); starting another",
+                      file=sys.stderr, flush=True)
+                self._spawn()
+        except KeyboardInterrupt:
+            self._stop()
+            for pid in self.pids:
+                try:
+                    os.waitpid(pid, 0)
+                except ChildProcessError:
+                    pass
+
+
+def _why(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"signal {os.WTERMSIG(status)}"
+    return f"exit status {os.WEXITSTATUS(status)}"
