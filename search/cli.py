@@ -254,7 +254,8 @@ def serve_cmd(ctx: click.Context, host: str, port: int, workers: int, open_brows
 
         webbrowser.open(url)
     try:
-        serve(ctx.obj["index"], host, port, workers=workers)
+        if not serve(ctx.obj["index"], host, port, workers=workers):
+            ctx.exit(1)
     except SearchError as exc:  # with several workers, the index is opened before they start
         _fail(exc)
 

@@ -217,7 +217,10 @@ class Engine:
 
     def search(self, text: str, *, lang: str | None = None, limit: int = 10,
                page: int = 1) -> Results:
-        """Search. ``lang`` restricts to one language; ``page`` counts from 1."""
+        """Search. ``lang`` restricts to one language; ``page`` counts from 1.
+
+        Safe to call from several threads; their searches run one at a time.
+        """
         started = time.perf_counter()
         if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
             raise QueryError(f"limit {limit!r} is out of range: use 1 to {MAX_LIMIT}")

@@ -2,10 +2,10 @@
 
 A search is CPU work in Python, so one process answers one query at a time
 (see :meth:`search.Engine.search`). With ``workers`` above 1 the index and the
-language models are loaded once, then the process forks: every worker serves
-the same listening socket, and the memory the models and the index occupy
-stays shared between them (copy-on-write pages, and the index's files are
-mapped, not read).
+language models are loaded once, then the process forks and every worker serves
+the same listening socket. The index's files are mapped, so their pages are the
+page cache's, shared; of the rest, what a worker does not write to stays shared
+with its parent (copy-on-write), which Python's reference counts limit.
 """
 
 from __future__ import annotations
@@ -23,8 +23,11 @@ THREADS = 8
 MIN_LIFE = 5.0
 
 
-def serve(index: str, host: str, port: int, *, workers: int = 1, threads: int = THREADS) -> None:
-    """Serve ``index`` on ``host:port`` until interrupted."""
+def serve(index: str, host: str, port: int, *, workers: int = 1, threads: int = THREADS) -> bool:
+    """Serve ``index`` on ``host:port`` until interrupted or terminated.
+
+    Returns False when the workers could not keep running (each exited as it started).
+    """
     import waitress
 
     from web import create_app
@@ -32,7 +35,7 @@ def serve(index: str, host: str, port: int, *, workers: int = 1, threads: int = 
     app = create_app({"INDEX": index})
     if workers <= 1 or not hasattr(os, "fork"):
         waitress.serve(app, host=host, port=port, threads=threads, ident="search")
-        return
+        return True
     # Open the index and load every analyzer the index needs before forking, so the
     # workers share them rather than each loading its own.
     app.extensions["search"].get().warm()
@@ -40,8 +43,9 @@ def serve(index: str, host: str, port: int, *, workers: int = 1, threads: int = 
     listener = socket.create_server((host, port), family=family, backlog=1024)
     # A worker takes a connection only when it has a thread for it: the rest wait in the
     # socket's queue for whichever worker frees up first, not behind one busy worker.
-    _Workers(lambda: waitress.serve(app, sockets=[listener], threads=threads,
-                                    connection_limit=threads, ident="search"), workers).run()
+    return _Workers(lambda: waitress.serve(app, sockets=[listener], threads=threads,
+                                           connection_limit=threads, ident="search"),
+                    workers).run()
 
 
 class _Workers:
@@ -52,6 +56,7 @@ class _Workers:
         self.count = count
         self.started: dict[int, float] = {}
         self.stopping = False
+        self.failed = False
 
     @property
     def pids(self) -> list[int]:
@@ -65,7 +70,7 @@ class _Workers:
             code = 0
             try:
                 self.target()
-            except BaseException:  # the parent logs nothing more useful than the traceback
+            except BaseException:  # the parent sees only the exit status: say why here
                 import traceback
 
                 traceback.print_exc()
@@ -83,7 +88,8 @@ class _Workers:
             except ProcessLookupError:
                 self.started.pop(pid, None)
 
-    def run(self) -> None:
+    def run(self) -> bool:
+        """Start the workers and keep them running; False if they kept failing at once."""
         signal.signal(signal.SIGTERM, self._stop)
         for _ in range(self.count):
             self._spawn()
@@ -101,6 +107,7 @@ class _Workers:
                 if lived < MIN_LIFE and not os.WIFSIGNALED(status):
                     print(f"worker {pid} ended at once ({_why(status)}): stopping the server",
                           file=sys.stderr, flush=True)
+                    self.failed = True
                     self._stop()
                     continue
                 print(f"worker {pid} ended ({_why(status)}); starting another",
@@ -113,6 +120,7 @@ class _Workers:
                     os.waitpid(pid, 0)
                 except ChildProcessError:
                     pass
+        return not self.failed
 
 
 def _why(status: int) -> str:
