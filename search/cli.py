@@ -258,6 +258,10 @@ def serve_cmd(ctx: click.Context, host: str, port: int, workers: int, open_brows
             ctx.exit(1)
     except SearchError as exc:  # with several workers, the index is opened before they start
         _fail(exc)
+    except OSError as exc:
+        click.echo(f"Error: cannot listen on {host}:{port}: {exc.strerror or exc}; "
+                   "choose another --port", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

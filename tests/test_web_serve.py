@@ -88,3 +88,21 @@ def test_serve_with_workers_on_a_missing_index_says_how_to_fill_it(tmp_path):
                                        str(_free_port()), "--workers", "2"])
     assert result.exit_code != 0
     assert "index" in result.output.lower()
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_on_a_port_in_use_says_so(tmp_path, workers):
+    from click.testing import CliRunner
+
+    from search.cli import main
+
+    with Engine.create(tmp_path / "ix") as engine:
+        engine.index_paths([SAMPLES])
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(main, ["--index", str(tmp_path / "ix"), "serve", "--port",
+                                           str(port), "--workers", workers])
+    assert result.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output and "--port" in result.output
