@@ -19,6 +19,7 @@ from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
 from index import termdocs
+from index.bulkwrite import BulkMpWriter, BulkSegmentWriter
 from index.codec import InliningCodec
 from index.errors import (
     IndexExists,
@@ -286,8 +287,8 @@ class IndexStore:
                 # Segments stay plain files, not one compound file: Whoosh copies parts of
                 # a compound file into memory when it opens it (2.4 GB for 45,000 articles).
                 options = {"limitmb": limitmb, "compound": False, "codec": InliningCodec()}
-                w = (self.ix.writer(procs=procs, multisegment=True, **options)
-                     if procs > 1 else self.ix.writer(**options))
+                w = (BulkMpWriter(self.ix, procs, **options)
+                     if procs > 1 else BulkSegmentWriter(self.ix, **options))
                 break
             except LockError:
                 if time.monotonic() >= deadline:

@@ -199,7 +199,7 @@ def first_block(offset: int) -> int:
 
 
 def build(storage: Any, schema: Any, segment: Any) -> str | None:
-    """Write the arrays of one segment; returns the file's name (None: Whoosh's own codec isn't W3)."""
+    """Write the arrays of one segment from its files; returns the file's name (None: not W3)."""
     from whoosh.reading import SegmentReader
 
     reader = SegmentReader(storage, schema, segment)
@@ -208,62 +208,77 @@ def build(storage: Any, schema: Any, segment: Any) -> str | None:
         if not hasattr(terms, "_postfile") or not hasattr(terms, "items"):
             return None
         codec = terms._codec
-        keys: list[int] = []
-        counts: list[int] = []
-        doc_parts: list[np.ndarray] = []
-        freq_parts: list[np.ndarray] = []
-        block_counts: list[int] = []
-        block_offsets: list[list[int]] = []
-        block_firsts: list[list[int]] = []
-        every_term: list[int] = []
+        arrays = SegmentArrays()
         for (fieldname, tbytes), info in terms.items():
-            h = term_hash(fieldname, tbytes)
-            every_term.append(h)
-            if info.is_inlined() or info.doc_frequency() < MIN_DOCS:
-                continue
-            if fieldname not in schema:
+            h = arrays.term(fieldname, tbytes)
+            if info.is_inlined() or info.doc_frequency() < MIN_DOCS or fieldname not in schema:
                 continue
             matcher = codec.postings_reader(terms._postfile, info, schema[fieldname].format,
                                             term=(fieldname, tbytes))
             offsets: list[int] = []
             firsts: list[int] = []
             docs, freqs = decode_blocks(matcher, offsets, firsts)
-            block_counts.append(len(offsets))
-            block_offsets.append(offsets)
-            block_firsts.append(firsts)
-            keys.append(h)
-            counts.append(len(docs))
-            doc_parts.append(docs)
-            freq_parts.append(freqs)
+            arrays.frequent(h, docs, freqs, offsets, firsts)
+    finally:
+        reader.close()
+    return arrays.write(storage, segment)
+
+
+class SegmentArrays:
+    """The arrays of one segment, gathered term by term (in any order) and then written."""
+
+    def __init__(self) -> None:
+        self.every_term: list[int] = []
+        self.keys: list[int] = []
+        self.docs: list[np.ndarray] = []
+        self.freqs: list[np.ndarray] = []
+        self.offsets: list[list[int]] = []
+        self.firsts: list[list[int]] = []
+
+    def term(self, fieldname: str, tbytes: bytes) -> int:
+        """Count a term of the segment (for the Bloom filter); returns its hash."""
+        h = term_hash(fieldname, tbytes)
+        self.every_term.append(h)
+        return h
+
+    def frequent(self, h: int, docs: Any, freqs: Any, offsets: list[int], firsts: list[int]) -> None:
+        """A term in at least ``MIN_DOCS`` documents: its documents, frequencies and blocks
+        (each block's file position and the index of its first posting)."""
+        self.keys.append(h)
+        self.docs.append(np.asarray(docs, dtype=np.int64))
+        self.freqs.append(np.asarray(freqs, dtype=np.float32))
+        self.offsets.append(offsets)
+        self.firsts.append(firsts)
+
+    def write(self, storage: Any, segment: Any) -> str:
+        keys = self.keys
         n_docs = segment.doc_count_all()
         doc_type = np.uint16 if n_docs <= np.iinfo(np.uint16).max + 1 else np.uint32
         order = np.argsort(np.asarray(keys, dtype=np.uint64), kind="stable")
         key_arr = np.asarray(keys, dtype=np.uint64)[order]
-        nbits = max(64, -(-len(every_term) * _BLOOM_BITS_PER_TERM // 8) * 8)
+        nbits = max(64, -(-len(self.every_term) * _BLOOM_BITS_PER_TERM // 8) * 8)
         bits = np.zeros(nbits, dtype=bool)
-        if every_term:
-            bits[_bloom_bits(np.asarray(every_term, dtype=np.uint64), nbits).ravel()] = True
+        if self.every_term:
+            bits[_bloom_bits(np.asarray(self.every_term, dtype=np.uint64), nbits).ravel()] = True
         bloom = np.packbits(bits, bitorder="little")
-        count_arr = np.asarray(counts, dtype=np.int64)[order]
+        count_arr = np.asarray([len(d) for d in self.docs], dtype=np.int64)[order]
         starts = np.zeros(len(keys) + 1, dtype=np.int64)
         np.cumsum(count_arr, out=starts[1:])
-        docs = (np.concatenate([doc_parts[i] for i in order]).astype(doc_type) if keys
+        docs = (np.concatenate([self.docs[i] for i in order]).astype(doc_type) if keys
                 else np.zeros(0, dtype=doc_type))
-        freqs = np.concatenate([freq_parts[i] for i in order]) if keys else np.zeros(0)
+        freqs = np.concatenate([self.freqs[i] for i in order]) if keys else np.zeros(0)
         # Frequencies are whole counts; one byte holds them in almost every segment.
         freq_type = np.uint8 if not len(freqs) or freqs.max() <= 255 else np.uint16
         freqs = np.minimum(freqs, np.iinfo(np.uint16).max).astype(freq_type)
         bstarts = np.zeros(len(keys) + 1, dtype=np.int64)
-        np.cumsum(np.asarray(block_counts, dtype=np.int64)[order], out=bstarts[1:])
-        boffsets = np.asarray([o for i in order for o in block_offsets[i]], dtype=np.int64)
-        bfirst = np.asarray([f for i in order for f in block_firsts[i]], dtype=np.int32)
-    finally:
-        reader.close()
-    name = file_name(segment)
-    _write(storage, name, {"keys": key_arr, "starts": starts, "docs": docs, "freqs": freqs,
-                           "bstarts": bstarts, "bfirst": bfirst, "boffsets": boffsets,
-                           "bloom": bloom})
-    return name
+        np.cumsum(np.asarray([len(o) for o in self.offsets], dtype=np.int64)[order], out=bstarts[1:])
+        boffsets = np.asarray([o for i in order for o in self.offsets[i]], dtype=np.int64)
+        bfirst = np.asarray([f for i in order for f in self.firsts[i]], dtype=np.int32)
+        name = file_name(segment)
+        _write(storage, name, {"keys": key_arr, "starts": starts, "docs": docs, "freqs": freqs,
+                               "bstarts": bstarts, "bfirst": bfirst, "boffsets": boffsets,
+                               "bloom": bloom})
+        return name
 
 
 def _write(storage: Any, name: str, arrays: dict[str, np.ndarray]) -> None:

@@ -1,0 +1,142 @@
+"""The bulk segment writers write the same index as Whoosh's own writers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from whoosh.filedb.filestore import FileStorage
+from whoosh.writing import SegmentWriter
+
+from index.bulkwrite import BulkMpWriter, BulkSegmentWriter, TermPool
+from index.codec import InliningCodec
+from index.schema import build_schema
+from index.writing import document_fields
+from index.documents import Document
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def _documents() -> list[dict]:
+    """Documents in several languages, with repeated words (several offsets in one posting)."""
+    docs = []
+    for n, path in enumerate(sorted(SAMPLES.glob("*/*.txt"))):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        docs.append(Document(id=f"s{n}", text=text, title=path.stem, lang=path.parent.name))
+    for i in range(150):  # enough for terms spanning several 64-posting blocks
+        docs.append(Document(id=f"g{i}", lang="en" if i % 3 else "ru",
+                             title=f"report {i}", text=f"summit security {i} " * (i % 5 + 1)
+                             + ("ядерная безопасность саммит " * (i % 3))))
+    return [document_fields(d) for d in docs]
+
+
+def _index(folder: Path, writer_of, docs: list[dict], delete: str | None = None):
+    storage = FileStorage(str(folder)).create()
+    ix = storage.create_index(build_schema(), indexname="main")
+    w = writer_of(ix)
+    for fields in docs:
+        w.add_document(**fields)
+    w.commit()
+    if delete:
+        w = writer_of(ix)
+        w.delete_by_term("id", delete)
+        w.commit(optimize=True)
+    return ix
+
+
+def _everything(ix) -> dict:
+    """Every posting (by document id), term statistics, stored document and field length."""
+    out: dict = {}
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        ids = {docnum: stored["id"] for docnum, stored in reader.iter_docs()}
+        for fieldname, tbytes in reader.all_terms():
+            m = reader.postings(fieldname, tbytes)
+            while m.is_active():
+                if m.id() in ids:
+                    out[(fieldname, tbytes, ids[m.id()])] = (m.weight(), m.value())
+                m.next()
+            info = reader.term_info(fieldname, tbytes)
+            out[("df", fieldname, tbytes)] = (info.doc_frequency(), info.weight(), info.max_weight(),
+                                              info.min_length(), info.max_length())
+        for docnum, stored in reader.iter_docs():
+            out[("stored", stored["id"])] = stored
+            for fieldname in reader.indexed_field_names():
+                out[("length", stored["id"], fieldname)] = reader.doc_field_length(docnum, fieldname, 0) or 0
+    return out
+
+
+def _whoosh(ix):
+    return SegmentWriter(ix, compound=False, codec=InliningCodec())
+
+
+def test_bulk_writer_writes_what_whoosh_writes(tmp_path):
+    docs = _documents()
+    ours = _everything(_index(tmp_path / "bulk", lambda ix: BulkSegmentWriter(
+        ix, compound=False, codec=InliningCodec()), docs))
+    theirs = _everything(_index(tmp_path / "whoosh", _whoosh, docs))
+    assert ours == theirs
+    assert any(key[0] == "body_ru" and "ядерн".encode() in key[1] for key in ours)
+    # Several offsets in one posting, and terms over several blocks, were compared.
+    assert max(v[0] for k, v in ours.items() if k[0] == "df") > 64
+
+
+def test_merging_segments_with_deletions_keeps_what_whoosh_keeps(tmp_path):
+    docs = _documents()
+    half = len(docs) // 2
+
+    def two_commits(writer_of, folder):
+        ix = _index(folder, writer_of, docs[:half])
+        w = writer_of(ix)
+        for fields in docs[half:]:
+            w.add_document(**fields)
+        w.commit()
+        w = writer_of(ix)
+        w.delete_by_term("id", "g7")
+        w.commit(optimize=True)  # the merge: postings of two segments into one pool
+        assert len(ix._segments()) == 1
+        return ix
+
+    ours = _everything(two_commits(lambda ix: BulkSegmentWriter(
+        ix, compound=False, codec=InliningCodec()), tmp_path / "bulk"))
+    theirs = _everything(two_commits(_whoosh, tmp_path / "whoosh"))
+    assert ours == theirs
+    assert ("stored", "g7") not in ours and ("stored", "g8") in ours
+
+
+def test_worker_processes_write_the_same_postings(tmp_path):
+    docs = _documents()
+    ours = _everything(_index(tmp_path / "bulk", lambda ix: BulkMpWriter(
+        ix, 2, compound=False, codec=InliningCodec(), batchsize=20), docs))
+    theirs = _everything(_index(tmp_path / "whoosh", _whoosh, docs))
+    assert len(ours) == len(theirs)
+    # Document frequencies are per segment; the postings and documents are the same.
+    assert {k: v for k, v in ours.items() if k[0] != "df"} == \
+        {k: v for k, v in theirs.items() if k[0] != "df"}
+
+
+def test_term_pool_sorts_documents_that_came_out_of_order():
+    pool = TermPool()
+    for docnum in (5, 2, 9):
+        pool.add(("body_en", b"word", docnum, float(docnum), bytes([docnum])))
+    pool.add(("body_en", b"another", 1, 1.0, b""))
+    listed = list(pool.iter_postings())
+    assert listed == [("body_en", b"another", 1, 1.0, b""),
+                      ("body_en", b"word", 2, 2.0, b"\x02"),
+                      ("body_en", b"word", 5, 5.0, b"\x05"),
+                      ("body_en", b"word", 9, 9.0, b"\x09")]
+
+
+def test_scoring_arrays_written_with_the_segment_equal_those_read_back_from_it(tmp_path):
+    from index import termdocs
+
+    docs = _documents()
+    ix = _index(tmp_path / "bulk", lambda ix: BulkSegmentWriter(
+        ix, compound=False, codec=InliningCodec()), docs)
+    (segment,) = ix._segments()
+    name = termdocs.file_name(segment)
+    with_segment = (tmp_path / "bulk" / name).read_bytes()
+    arrays = termdocs.load(ix.storage, name)
+    assert arrays is not None and len(arrays.keys) > 0 and len(arrays.boffsets) > len(arrays.keys)
+    (tmp_path / "bulk" / name).unlink()
+    assert termdocs.build(ix.storage, ix.schema, segment) == name
+    assert (tmp_path / "bulk" / name).read_bytes() == with_segment
