@@ -75,7 +75,7 @@ class TermDocs:
     """
 
     def __init__(self, arrays: dict[str, np.ndarray]) -> None:
-        self.bloom = arrays["bloom"]
+        self.bloom = arrays["bloom"].data  # a memoryview: one byte read is a plain int
         self.nbits = len(self.bloom) * 8
         self.keys = arrays["keys"]
         self.starts = arrays["starts"]
@@ -312,7 +312,9 @@ def load(storage: Any, name: str) -> TermDocs | None:
             return None
         folder = getattr(storage, "folder", None)
         if folder:
-            raw: Any = np.memmap(os.path.join(folder, name), dtype=np.uint8, mode="r")
+            # A plain array over the map: slicing a np.memmap builds a memmap object each
+            # time, and a query slices these arrays thousands of times.
+            raw: Any = np.memmap(os.path.join(folder, name), dtype=np.uint8, mode="r").view(np.ndarray)
         else:
             f = storage.open_file(name)
             try:

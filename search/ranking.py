@@ -175,7 +175,12 @@ class Ranker:
             key = (docnum, *term)
             found = self._spans.get(key)
             if found is None:
-                found = self._spans[key] = self.a.term_spans(docnum, [term], blocks=self._blocks)
+                # Scoring has the term's documents at hand: most absent pairs end there.
+                ids, _ = self.a.postings(*term)
+                i = int(np.searchsorted(ids, docnum))
+                held = i < len(ids) and int(ids[i]) == docnum
+                found = self._spans[key] = (
+                    self.a.term_spans(docnum, [term], blocks=self._blocks) if held else [])
             out += found
         return out
 
