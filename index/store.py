@@ -287,8 +287,14 @@ class IndexStore:
                 # Segments stay plain files, not one compound file: Whoosh copies parts of
                 # a compound file into memory when it opens it (2.4 GB for 45,000 articles).
                 options = {"limitmb": limitmb, "compound": False, "codec": InliningCodec()}
-                w = (BulkMpWriter(self.ix, procs, **options)
-                     if procs > 1 else BulkSegmentWriter(self.ix, **options))
+                # Merging every segment takes Whoosh's own writer: its sorting pool spills
+                # to disk, where the bulk writers hold a segment's postings in memory.
+                if merge_all:
+                    w = SegmentWriter(self.ix, **options)
+                elif procs > 1:
+                    w = BulkMpWriter(self.ix, procs, **options)
+                else:
+                    w = BulkSegmentWriter(self.ix, **options)
                 break
             except LockError:
                 if time.monotonic() >= deadline:
