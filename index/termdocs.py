@@ -4,10 +4,12 @@ Whoosh keeps a term's postings in zlib-compressed pickled blocks of 128, each
 holding the positions and character offsets of every occurrence as well. A
 query that scores a frequent syllable over tens of thousands of documents
 spends most of its time decompressing and unpickling those blocks, to keep
-only document numbers and frequencies. Here, once per segment (after the
-commit that wrote it), the postings of every term in at least ``MIN_DOCS``
-documents are copied out as two arrays: document numbers and frequencies. A
-query slices them from a memory-mapped file.
+only document numbers and frequencies. Here, once per segment, the postings of
+every term in at least ``MIN_DOCS`` documents are copied out as two arrays:
+document numbers and frequencies. A query slices them from a memory-mapped
+file. The bulk writers (:mod:`index.bulkwrite`) write the file with the segment,
+from the postings in hand; a segment without one (merged by Whoosh's writer, or
+where writing it failed) gets it after the commit, read back from its blocks.
 
 Terms are keyed by a 64-bit hash of field and term. A Bloom filter over every
 term of the segment answers "not here" for most of a query's words in most

@@ -140,3 +140,22 @@ def test_scoring_arrays_written_with_the_segment_equal_those_read_back_from_it(t
     (tmp_path / "bulk" / name).unlink()
     assert termdocs.build(ix.storage, ix.schema, segment) == name
     assert (tmp_path / "bulk" / name).read_bytes() == with_segment
+
+
+def test_a_document_that_fails_halfway_leaves_no_postings_behind(tmp_path):
+    import pytest
+
+    storage = FileStorage(str(tmp_path)).create()
+    ix = storage.create_index(build_schema(), indexname="main")
+    w = BulkSegmentWriter(ix, compound=False, codec=InliningCodec())
+    # Fields go in name order: body_en and id are indexed before title_en fails.
+    with pytest.raises(ValueError):
+        w.add_document(id="bad", lang="en", alang="en", body_en="zebra crossing", title_en=12)
+    w.add_document(id="good", lang="en", alang="en", body_en="apple orchard", title_en="apples")
+    w.commit()
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        assert searcher.doc_count_all() == 1
+        assert [t for f, t in reader.all_terms() if f == "id"] == [b"good"]
+        assert not any(f == "body_en" and t.startswith(b"zebra") for f, t in reader.all_terms())
+        assert list(reader.postings("body_en", "appl").all_ids()) == [0]
