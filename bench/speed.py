@@ -3,6 +3,7 @@
     python bench/speed.py                    # news-vi + news-ru, about 45,000 articles
     python bench/speed.py --docs 5000        # a quicker run on the first 5,000
     python bench/speed.py --repeat 3         # the collection three times, new ids: 130,000+
+    python bench/speed.py --repeat 3 --engine-only --skip-one-process   # the engine alone at that size
 
 Prints, for the engine and in the same run for two references: the analyzers
 alone on the same text with the same number of processes (the limit indexing
@@ -198,6 +199,8 @@ def main() -> None:
     ap.add_argument("--procs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--queries", type=int, default=2000, help="how many queries to time")
     ap.add_argument("--skip-one-process", action="store_true", help="do not index with 1 process")
+    ap.add_argument("--engine-only", action="store_true",
+                    help="no references (analyzers alone, plain Whoosh): for runs at 100,000+ articles")
     ap.add_argument("--keep", help="keep the engine's index in this folder")
     ap.add_argument("--optimize", action="store_true",
                     help="then merge the engine's segments and measure size and queries again")
@@ -221,10 +224,11 @@ def main() -> None:
         rows.append(("engine, 1 process", one))
     eng = in_process(run_engine, engine_path, args.docs, args.repeat, args.procs)
     rows.append((f"engine, {args.procs} processes", eng))
-    ana = in_process(run_analyzers, args.docs, args.repeat, args.procs)
-    rows.append((f"analyzers alone, {args.procs} processes", ana))
-    plain = in_process(run_plain, plain_path, args.docs, args.repeat, args.procs)
-    rows.append((f"plain Whoosh, {args.procs} processes", plain))
+    if not args.engine_only:
+        ana = in_process(run_analyzers, args.docs, args.repeat, args.procs)
+        rows.append((f"analyzers alone, {args.procs} processes", ana))
+        plain = in_process(run_plain, plain_path, args.docs, args.repeat, args.procs)
+        rows.append((f"plain Whoosh, {args.procs} processes", plain))
     docs = eng["docs"]
     print(f"\n{'indexing':<34}{'seconds':>9}{'docs/s':>9}{'MB/s':>7}{'peak RSS MB':>13}")
     for name, r in rows:
@@ -232,6 +236,15 @@ def main() -> None:
               f"{r['rss']:13.0f}")
     if not args.skip_one_process and args.procs > 1:
         print(f"speed-up with {args.procs} processes: {rows[0][1]['seconds'] / eng['seconds']:.2f}x (target >= 1.7x)")
+    if args.engine_only:
+        print(f"\nindex on disk: engine {folder_mb(engine_path):.0f} MB; text {chars / 1e6:.0f} M chars")
+        report_fields(engine_path)
+        ours = engine_latency(engine_path, _queries(args.queries))
+        print(f"\nqueries with snippets, {len(ours)} from speed/queries-mixed.jsonl, one thread, warm")
+        print(f"  engine        {percentiles(ours)}")
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+        return
     print(f"engine / analyzers alone: {eng['seconds'] / ana['seconds']:.2f}x (target <= 1.3x)")
     print(f"engine / plain Whoosh: {eng['seconds'] / plain['seconds']:.2f}x")
 
