@@ -176,11 +176,9 @@ class Ranker:
             found = self._spans.get(key)
             if found is None:
                 # Scoring has the term's documents at hand: most absent pairs end there.
-                ids, _ = self.a.postings(*term)
-                i = int(np.searchsorted(ids, docnum))
-                held = i < len(ids) and int(ids[i]) == docnum
                 found = self._spans[key] = (
-                    self.a.term_spans(docnum, [term], blocks=self._blocks) if held else [])
+                    self.a.term_spans(docnum, [term], blocks=self._blocks)
+                    if self._held_by(docnum, *term) else [])
             out += found
         return out
 
@@ -244,11 +242,16 @@ class Ranker:
             if field_language(fieldname) != lang:
                 continue
             for text in texts:
-                ids, _ = self.a.postings(fieldname, text)
-                i = np.searchsorted(ids, docnum)
-                if i < len(ids) and ids[i] == docnum:
-                    found.append((len(ids), fieldname, text))
+                documents = self._held_by(docnum, fieldname, text)
+                if documents:
+                    found.append((documents, fieldname, text))
         return [(f, t) for _, f, t in sorted(found)]
+
+    def _held_by(self, docnum: int, fieldname: str, text: str) -> int:
+        """In how many documents a term is, if ``docnum`` is one of them; else 0."""
+        ids, _ = self.a.postings(fieldname, text)
+        i = int(np.searchsorted(ids, docnum))
+        return len(ids) if i < len(ids) and int(ids[i]) == docnum else 0
 
 
 def _window_coverage(occurrences: list[tuple[int, int]], width: int) -> int:
