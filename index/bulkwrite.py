@@ -7,10 +7,10 @@ looks up the document's field length for each; the scoring arrays
 Profiled on 1,500 news articles, that was about two thirds of the time spent
 outside the analyzers. Here a document's postings are appended to its terms'
 arrays as they are analysed (a segment's documents come in order, so each
-term's stay sorted), only the terms are sorted at the commit, a term's postings
-go to the W3 postings writer a block at a time, and the scoring arrays are
-gathered on the way. The files written are Whoosh's own W3 segment files, read
-by Whoosh's readers.
+term's stay sorted), only the terms are sorted at the commit, each term's
+blocks and dictionary entry are encoded at once, and the scoring arrays are
+gathered on the way. The files written are byte for byte those Whoosh's writer
+writes for the same documents (a test holds them to it), read by Whoosh's readers.
 
 Postings are held in memory until the commit: :class:`index.writing.Indexer`
 bounds how many documents a commit holds.
@@ -18,36 +18,57 @@ bounds how many documents a commit holds.
 
 from __future__ import annotations
 
+import struct
+import zlib
 from array import array
 from pickle import dumps
 from typing import Any, Iterable, Iterator
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
-from whoosh.formats import Characters
+from whoosh.filedb.filetables import OrderedHashWriter
+from whoosh.formats import Characters, Frequency
 from whoosh.multiproc import MpWriter, SubWriterTask
-from whoosh.system import pack_uint
+from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from index import termdocs
 
 
 class TermPool:
-    """One segment's postings: per ``(field, term bytes)``, document numbers, weights, values."""
+    """One segment's postings: per field, per term, document numbers, weights, values.
 
-    def __init__(self) -> None:
-        # (field, term) -> (document numbers, weights, value bytes, value offsets)
-        self.terms: dict[tuple[str, bytes], tuple[array, array, bytearray, array]] = {}
+    Terms of the fields in ``text_fields`` are kept as text and encoded when written
+    (UTF-8 sorts as the text does); those of other fields as Whoosh's term bytes.
+    """
+
+    def __init__(self, text_fields: Iterable[str] = ()) -> None:
+        self.text_fields = frozenset(text_fields)
+        # field -> term -> (document numbers, weights, value bytes, value offsets)
+        self.fields: dict[str, dict[Any, tuple[array, array, bytearray, array]]] = {}
         self.fieldnames: set[str] = set()
         #: False once a term received a document out of order (merging segments can).
         self.ordered = True
 
+    def __len__(self) -> int:
+        return sum(len(terms) for terms in self.fields.values())
+
+    def terms_of(self, fieldname: str) -> dict[Any, tuple[array, array, bytearray, array]]:
+        """The field's terms, to add postings to (see ``_TermPostings.add_document``)."""
+        self.fieldnames.add(fieldname)
+        terms = self.fields.get(fieldname)
+        if terms is None:
+            terms = self.fields[fieldname] = {}
+        return terms
+
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
         """One posting, as Whoosh's merge path gives it: ``(field, term, docnum, weight, value)``."""
         fieldname, tbytes, docnum, weight, vbytes = item
-        self.fieldnames.add(fieldname)
-        entry = self.terms.get((fieldname, tbytes))
+        terms = self.terms_of(fieldname)
+        term = tbytes.decode("utf-8") if fieldname in self.text_fields else tbytes
+        entry = terms.get(term)
         if entry is None:
-            entry = self.terms[(fieldname, tbytes)] = _new_entry()
+            entry = terms[term] = _new_entry()
         ids = entry[0]
         if ids and ids[-1] >= docnum:
             self.ordered = False
@@ -58,15 +79,22 @@ class TermPool:
 
     def postings(self) -> Iterator[tuple[str, bytes, array, array, list[bytes]]]:
         """Every term in Whoosh's order, with its postings in document order."""
-        for fieldname, tbytes in sorted(self.terms):
-            ids, weights, buf, ends = self.terms[(fieldname, tbytes)]
-            values = [bytes(buf[a:b]) for a, b in zip((0, *ends), ends)]
-            if not self.ordered and any(a >= b for a, b in zip(ids, ids[1:])):
-                order = sorted(range(len(ids)), key=ids.__getitem__)
-                ids = array("I", [ids[i] for i in order])
-                weights = array("f", [weights[i] for i in order])
-                values = [values[i] for i in order]
-            yield fieldname, tbytes, ids, weights, values
+        for fieldname in sorted(self.fields):
+            terms = self.fields[fieldname]
+            text = fieldname in self.text_fields
+            for term in sorted(terms):
+                ids, weights, buf, ends = terms[term]
+                tbytes = term.encode("utf-8") if text else term
+                if len(ids) == 1:
+                    yield fieldname, tbytes, ids, weights, [bytes(buf)]
+                    continue
+                values = [bytes(buf[a:b]) for a, b in zip((0, *ends), ends)]
+                if not self.ordered and any(a >= b for a, b in zip(ids, ids[1:])):
+                    order = sorted(range(len(ids)), key=ids.__getitem__)
+                    ids = array("I", [ids[i] for i in order])
+                    weights = array("f", [weights[i] for i in order])
+                    values = [values[i] for i in order]
+                yield fieldname, tbytes, ids, weights, values
 
     def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
         """Whoosh's posting tuples, for code that expects a sorting pool's output."""
@@ -76,21 +104,22 @@ class TermPool:
 
     def drop(self, docnum: int) -> None:
         """Forget the postings of a document that failed halfway (it was the last one added)."""
-        emptied = []
-        for key, entry in self.terms.items():
-            ids = entry[0]
-            if ids and ids[-1] == docnum:
-                ids.pop()
-                entry[1].pop()
-                entry[3].pop()
-                del entry[2][entry[3][-1] if entry[3] else 0:]
-                if not ids:
-                    emptied.append(key)
-        for key in emptied:
-            del self.terms[key]
+        for terms in self.fields.values():
+            emptied = []
+            for key, entry in terms.items():
+                ids = entry[0]
+                if ids and ids[-1] == docnum:
+                    ids.pop()
+                    entry[1].pop()
+                    entry[3].pop()
+                    del entry[2][entry[3][-1] if entry[3] else 0:]
+                    if not ids:
+                        emptied.append(key)
+            for key in emptied:
+                del terms[key]
 
     def cleanup(self) -> None:
-        self.terms.clear()
+        self.fields.clear()
 
 
 def _new_entry() -> tuple[array, array, bytearray, array]:
@@ -104,8 +133,9 @@ class _TermPostings:
 
     def _use_term_pool(self) -> None:
         self.pool.cleanup()  # Whoosh's sorting pool, created empty by __init__
-        self.pool = TermPool()
         schema = self.schema  # type: ignore[attr-defined]
+        self.pool = TermPool(name for name, field in schema.items()
+                             if type(field.format) in (Characters, Frequency))
         self._whoosh_path = frozenset(name for name, field in schema.items()
                                       if field.vector or field.separate_spelling())
 
@@ -123,7 +153,6 @@ class _TermPostings:
         self._check_fields(schema, names)  # type: ignore[attr-defined]
         perdoc = self.perdocwriter  # type: ignore[attr-defined]
         docnum = self.docnum  # type: ignore[attr-defined]
-        terms = self.pool.terms
         perdoc.start_doc(docnum)
         try:
             for name in names:
@@ -133,20 +162,18 @@ class _TermPostings:
                 field = schema[name]
                 length = 0
                 if field.indexed:
-                    self.pool.fieldnames.add(name)
-                    scorable = field.scorable
-                    for tbytes, freq, weight, vbytes in _field_postings(field, value):
-                        if scorable:
-                            length += freq
-                        entry = terms.get((name, tbytes))
-                        if entry is None:
-                            entry = terms[(name, tbytes)] = _new_entry()
-                        entry[0].append(docnum)
-                        entry[1].append(weight)
-                        buf = entry[2]
-                        if vbytes:
-                            buf.extend(vbytes)
-                        entry[3].append(len(buf))
+                    terms = self.pool.terms_of(name)
+                    fmt = type(field.format)
+                    gathered = None
+                    if isinstance(value, str) and fmt is Characters:
+                        gathered = _gather_offsets(field, value, terms, docnum)
+                    elif isinstance(value, str) and fmt is Frequency:
+                        gathered = _gather_counts(field, value, terms, docnum)
+                    if gathered is None:  # Whoosh's own path: other formats, boosted tokens
+                        gathered = _gather_whoosh(field, value, terms, docnum,
+                                                  name in self.pool.text_fields)
+                    if field.scorable:
+                        length = gathered
                 perdoc.add_field(name, field, value if field.stored else None, length)
                 column = field.column_type
                 if column:
@@ -161,6 +188,13 @@ class _TermPostings:
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()  # type: ignore[attr-defined]
+        fieldwriter = self.fieldwriter  # type: ignore[attr-defined]
+        # The W3 writers ask the postings and term files for their position two or three
+        # times a term; a buffered file answers each with a system call (6% of indexing).
+        for structfile in (getattr(fieldwriter, "_postfile", None),
+                           getattr(getattr(fieldwriter, "_tindex", None), "dbfile", None)):
+            if structfile is not None and hasattr(structfile, "file"):
+                structfile.file = PositionCounting(structfile.file)
         codec = self.codec  # type: ignore[attr-defined]
         lengths = self.per_document_reader() if codec.length_stats else None  # type: ignore[attr-defined]
         arrays = termdocs.SegmentArrays()
@@ -177,113 +211,259 @@ class _TermPostings:
             pass  # the segment is complete without them: the commit retries (IndexStore)
 
 
-def _field_postings(field: Any, value: Any) -> Iterable[tuple[bytes, int, float, bytes]]:
-    """``field.index(value)``: per term its bytes, frequency, weight and encoded value.
+class PositionCounting:
+    """A file written in sequence that knows its position without asking the system."""
 
-    Text with character offsets is gathered here in one pass, encoded exactly as
-    Whoosh's ``Characters`` format encodes it; other formats keep Whoosh's path.
+    def __init__(self, file: Any) -> None:
+        self._file = file
+        self._position = file.tell()
+
+    def write(self, data: Any) -> int:
+        written = self._file.write(data)
+        self._position += written
+        return written
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, *args: Any) -> int:
+        self._position = self._file.seek(*args)
+        return self._position
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._file, name)
+
+
+def _post(terms: dict[Any, tuple[array, array, bytearray, array]], term: Any, docnum: int,
+          weight: float, vbytes: bytes) -> None:
+    """One posting onto its term's arrays (a segment's documents come in order)."""
+    entry = terms.get(term)
+    if entry is None:
+        terms[term] = (array("I", (docnum,)), array("f", (weight,)), bytearray(vbytes),
+                       array("I", (len(vbytes),)))
+        return
+    entry[0].append(docnum)
+    entry[1].append(weight)
+    buf = entry[2]
+    buf.extend(vbytes)
+    entry[3].append(len(buf))
+
+
+def _gather_offsets(field: Any, value: str, terms: dict[Any, Any], docnum: int) -> int | None:
+    """Text with positions and character offsets (Whoosh's ``Characters`` format), encoded
+    as that format encodes it; returns the field's length, or None if a token has a boost
+    (Whoosh's path sums them). Nothing is posted until the whole value is analysed.
     """
-    fmt = field.format
-    if type(fmt) is not Characters or not isinstance(value, str):
-        return field.index(value)
-    seen: dict[str, list[tuple[int, int, int]]] = {}
-    plain = True  # every token weighs 1 (ours do); otherwise Whoosh's path sums their boosts
+    # term -> [Whoosh's deltas (position, start, length), last position, last end]
+    seen: dict[str, list[Any]] = {}
     for t in field.analyzer(value, positions=True, chars=True, boosts=True, mode="index"):
         if t.stopped:
             continue
         if t.boost != 1.0:
-            plain = False
-            break
+            return None
+        pos, start, end = t.pos, t.startchar, t.endchar
         found = seen.get(t.text)
         if found is None:
-            seen[t.text] = [(t.pos, t.startchar, t.endchar)]
+            seen[t.text] = [[(pos, start, end - start)], pos, end]
         else:
-            found.append((t.pos, t.startchar, t.endchar))
-    if not plain:
-        return field.index(value)
-    boost = fmt.field_boost
-    out = []
-    for text, found in seen.items():
-        if len(found) == 1:
-            pos, start, end = found[0]
-            deltas = [(pos, start, end - start)]
-        else:
-            deltas = []
-            last_pos = last_end = 0
-            for pos, start, end in found:
-                deltas.append((pos - last_pos, start - last_end, end - start))
-                last_pos, last_end = pos, end
-        out.append((text.encode("utf-8"), len(found), len(found) * boost,
-                    pack_uint(len(deltas)) + dumps(deltas, 2)))
-    return out
+            found[0].append((pos - found[1], start - found[2], end - start))
+            found[1] = pos
+            found[2] = end
+    boost = field.format.field_boost
+    length = 0
+    for text, (deltas, _, _) in seen.items():
+        n = len(deltas)
+        length += n
+        _post(terms, text, docnum, n * boost, pack_uint(n) + dumps(deltas, 2))
+    return length
+
+
+def _gather_counts(field: Any, value: str, terms: dict[Any, Any], docnum: int) -> int | None:
+    """Text with counts only (Whoosh's ``Frequency`` format), encoded as it does."""
+    counts: dict[str, int] = {}
+    for t in field.analyzer(value, boosts=True, mode="index"):
+        if t.stopped:
+            continue
+        if t.boost != 1.0:
+            return None
+        counts[t.text] = counts.get(t.text, 0) + 1
+    boost = field.format.field_boost
+    for text, n in counts.items():
+        _post(terms, text, docnum, n * boost, pack_uint(n))
+    return sum(counts.values())
+
+
+def _gather_whoosh(field: Any, value: Any, terms: dict[Any, Any], docnum: int, text: bool) -> int:
+    """Any field through Whoosh's ``field.index``; terms kept as text for text fields."""
+    length = 0
+    for tbytes, freq, weight, vbytes in list(field.index(value)):
+        length += freq
+        _post(terms, tbytes.decode("utf-8") if text else tbytes, docnum, weight, vbytes or b"")
+    return length
 
 
 def write_postings(fieldwriter: Any, schema: Any, lengths: Any, pool: TermPool, doc_count: int,
                    arrays: termdocs.SegmentArrays | None = None) -> None:
-    """Every term of ``pool`` through a W3 field writer, a term's postings a block at a time.
+    """Every term of ``pool`` into a W3 field writer's postings and term files.
 
+    The bytes are those Whoosh's W3 postings writer writes for the same postings
+    (blocks of ``blocklimit``, each a pickled, compressed tuple after a pickled
+    header; a term in fewer than ``inlinelimit`` documents inside its dictionary
+    entry), encoded here a term at a time rather than through its per-posting and
+    per-term method calls.
     With ``arrays``, also gathers the segment's scoring arrays (:mod:`index.termdocs`)
     from the postings in hand, rather than reading them back from the written blocks.
     """
+    postfile = fieldwriter._postfile
+    dictionary = _Dictionary(fieldwriter._tindex)
     field_lengths: list[int] = []
     current = None
+    encode: _TermEncoder | None = None
+    prefix = b""
     for fieldname, tbytes, ids, weights, values in pool.postings():
         if fieldname != current:
             if current is not None:
                 fieldwriter.finish_field()
-            fieldwriter.start_field(fieldname, schema[fieldname])
+            field = schema[fieldname]
+            fieldwriter.start_field(fieldname, field)
             current = fieldname
+            encode = _TermEncoder(postfile, fieldwriter._postwriter, field.format.fixed_value_size())
+            prefix = pack_ushort(fieldwriter._fieldid)
             field_lengths = ([lengths.doc_field_length(d, fieldname) for d in range(doc_count)]
                              if lengths is not None else [])
-        fieldwriter.start_term(tbytes)
-        postwriter = fieldwriter._postwriter
+        assert encode is not None
         doc_lengths = [field_lengths[d] for d in ids] if field_lengths else [0] * len(ids)
-        frequent = arrays is not None and len(ids) >= termdocs.MIN_DOCS
-        blocks = add_term_postings(postwriter, ids, weights, values, doc_lengths, frequent)
-        if frequent:
-            blocks.append(_next_block_position(postwriter))  # the last, written as the term ends
-        fieldwriter.finish_term()
+        info, blocks = encode(ids, weights, values, doc_lengths)
+        dictionary.add(prefix + tbytes, info)
         if arrays is not None:
             h = arrays.term(fieldname, tbytes)
-            if frequent:
-                limit = postwriter._blocklimit
-                arrays.frequent(h, ids, weights, blocks, list(range(0, len(ids), limit)))
+            if len(ids) >= termdocs.MIN_DOCS:
+                arrays.frequent(h, ids, weights, blocks, list(range(0, len(ids), encode.limit)))
+    dictionary.close()
     if current is not None:
         fieldwriter.finish_field()
 
 
-def _next_block_position(postwriter: Any) -> int:
-    """Where the block the postings writer writes next starts (a term's first follows a tag)."""
-    position = postwriter._postfile.tell()
-    return position if postwriter._blockcount else position + len(WHOOSH3_HEADER_MAGIC)
+class _Dictionary:
+    """Entries into the term dictionary, as ``OrderedHashWriter.add`` writes them."""
+
+    def __init__(self, tindex: Any) -> None:
+        self.tindex = tindex
+        self.fast = type(tindex) is OrderedHashWriter
+        self.lastkey = tindex.lastkey if self.fast else b""
+
+    def add(self, key: bytes, value: bytes) -> None:
+        tindex = self.tindex
+        if not self.fast:
+            tindex.add(key, value)
+            return
+        if key <= self.lastkey:
+            raise ValueError(f"Keys must increase: {self.lastkey!r}..{key!r}")
+        dbfile = tindex.dbfile
+        position = dbfile.tell()
+        tindex.index.append(position)
+        dbfile.write(_KEY_VALUE_LENGTHS.pack(len(key), len(value)) + key + value)
+        h = tindex.hashfn(key)
+        tindex.buckets[h & 255].append((h, position))
+        self.lastkey = key
+
+    def close(self) -> None:
+        if self.fast:
+            self.tindex.lastkey = self.lastkey
 
 
-def add_term_postings(postwriter: Any, ids: array, weights: array, values: list[bytes],
-                      lengths: list[int], positions: bool = False) -> list[int]:
-    """A term's postings into a W3 postings writer, as its ``add_posting`` would, per block.
+_KEY_VALUE_LENGTHS = struct.Struct("!ii")  # before each entry of Whoosh's hash files
+_TERMINFO = struct.Struct("!BfIBBfII")  # W3TermInfo's fixed part
 
-    Full blocks are written as the next one starts; the last stays buffered for
-    ``finish_postings`` (which inlines a short list into the term dictionary).
-    With ``positions``, returns where each block written here starts.
-    """
-    limit = postwriter._blocklimit
-    written: list[int] = []
-    for start in range(0, len(ids), limit):
-        if start:
-            if positions:
-                written.append(_next_block_position(postwriter))
-            postwriter._write_block()
-        end = start + limit
-        postwriter._ids = ids[start:end]
-        block_weights = weights[start:end]
-        postwriter._weights = block_weights
-        postwriter._values = [v for v in values[start:end] if v]
-        postwriter._maxweight = max(0.0, max(block_weights))
-        block_lengths = lengths[start:end]
-        present = [n for n in block_lengths if n]
-        postwriter._minlength = min(present) if present else None
-        postwriter._maxlength = max(block_lengths)
-    return written
+
+class _TermEncoder:
+    """One field's terms as W3 postings blocks and dictionary entries (see ``write_postings``)."""
+
+    def __init__(self, postfile: Any, postwriter: Any, fixed_size: int | None) -> None:
+        self.postfile = postfile
+        self.limit: int = postwriter._blocklimit
+        self.compression: int = postwriter._compression
+        self.inline_limit: int = postwriter._inlinelimit
+        self.fixed_size = fixed_size
+
+    def _values(self, values: list[bytes]) -> Any:
+        fixed = self.fixed_size
+        if fixed is None or fixed < 0:
+            return tuple(values)
+        return None if fixed == 0 else b"".join(values)
+
+    def __call__(self, ids: array, weights: array, values: list[bytes],
+                 lengths: list[int]) -> tuple[bytes, list[int]]:
+        """The term's dictionary entry, and where each of its blocks starts (none if inlined)."""
+        n = len(ids)
+        if n == 1 and self.inline_limit > 1:  # most terms: one document of the segment
+            weight, length, value = weights[0], lengths[0], values[0]
+            head = _TERMINFO.pack(True, weight, 1, length_to_byte(length) if length else 0,
+                                  length_to_byte(length), max(0.0, weight), ids[0], ids[0])
+            return head + dumps(((ids[0],), (weight,), (value,)), 2), []
+        limit = self.limit
+        total = 0
+        maxweight: float = 0
+        maxlength = 0
+        minlength: int | None = None
+        block_stats = []
+        for start in range(0, n, limit):
+            w = weights[start:start + limit]
+            bl = lengths[start:start + limit]
+            present = [x for x in bl if x]
+            b_min = min(present) if present else None
+            b_max = max(bl)
+            b_weight = max(0.0, max(w))
+            block_stats.append((b_min, b_max, b_weight))
+            total += sum(w)
+            if minlength is None:
+                minlength = b_min
+            elif b_min is not None:
+                minlength = min(minlength, b_min)
+            maxlength = max(maxlength, b_max)
+            maxweight = max(maxweight, b_weight)
+        if n < self.inline_limit and n <= limit:
+            kept = [v for v in values if v]
+            inlined = (tuple(ids), tuple(weights), tuple(kept) if len(kept) == n else (b"",) * n)
+            head = _TERMINFO.pack(True, total, n, length_to_byte(minlength) if minlength else 0,
+                                  length_to_byte(maxlength), maxweight, ids[0], ids[-1])
+            return head + dumps(inlined, 2), []
+        postfile = self.postfile
+        begin = postfile.tell()
+        out = [WHOOSH3_HEADER_MAGIC]
+        position = begin + len(WHOOSH3_HEADER_MAGIC)
+        blocks = []
+        compression = self.compression
+        last = len(block_stats) - 1
+        for i, start in enumerate(range(0, n, limit)):
+            block_ids = ids[start:start + limit]
+            w = weights[start:start + limit]
+            if all(x == 1.0 for x in w):
+                mini_weights: Any = None
+            elif all(x == w[0] for x in w):
+                mini_weights = w[0]
+            else:
+                mini_weights = tuple(w)
+            base = 0
+            deltas = []
+            for d in block_ids:
+                deltas.append(d - base)
+                base = d
+            data = dumps((tuple(deltas), mini_weights,
+                          self._values([v for v in values[start:start + limit] if v])), 2)
+            if compression:
+                data = zlib.compress(data, compression)
+            b_min, b_max, b_weight = block_stats[i]
+            info = dumps((len(block_ids), block_ids[-1], b_weight, compression,
+                          length_to_byte(b_min), length_to_byte(b_max)), 2)
+            size = len(info) + len(data)
+            blocks.append(position)
+            out += [pack_int(-size if i == last else size), info, data]
+            position += 4 + size
+        postfile.write(b"".join(out))
+        head = _TERMINFO.pack(False, total, n, length_to_byte(minlength) if minlength else 0,
+                              length_to_byte(maxlength), maxweight, ids[0], ids[-1])
+        return head + pack_long(begin) + pack_int(position - begin), blocks
 
 
 class BulkSegmentWriter(_TermPostings, SegmentWriter):
