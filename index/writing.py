@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterable, Mapping
 from analyzers import EXACT_LANGUAGES, FOLDED_LANGUAGES, canonical_language, detect_language
 from analyzers.registry import analysis_language
 
+from index.bulkwrite import fewer_collections
 from index.documents import Document
 from index.errors import DocumentError, ReadError
 from index.readers import MAX_FILE_BYTES, iter_files, read_file
@@ -141,7 +142,7 @@ class Indexer:
         # not written yet, so a repeated id keeps only its last version.
         unique = list({fields["id"]: fields for fields in docs}.values())
         procs = self.procs if len(unique) >= 200 else 1
-        with self.store.writer(timeout=self.lock_timeout, procs=procs) as w:
+        with fewer_collections(), self.store.writer(timeout=self.lock_timeout, procs=procs) as w:
             for path in delete_paths:
                 w.delete_by_term("path", path)
             for fields in unique:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
@@ -177,3 +179,32 @@ def test_a_document_that_fails_halfway_leaves_no_postings_behind(tmp_path):
         assert [t for f, t in reader.all_terms() if f == "id"] == [b"good"]
         assert not any(f == "body_en" and t.startswith(b"zebra") for f, t in reader.all_terms())
         assert list(reader.postings("body_en", "appl").all_ids()) == [0]
+
+
+def test_indexing_runs_the_cycle_collector_less_often_and_restores_it(tmp_path):
+    import gc
+
+    import index.bulkwrite as bulkwrite
+    from index.writing import Indexer
+    from index.store import IndexStore
+
+    before = gc.get_threshold()
+    during = []
+    add = bulkwrite._TermPostings.add_document
+
+    def watched(self, **fields):
+        during.append(gc.get_threshold()[0])
+        return add(self, **fields)
+
+    bulkwrite._TermPostings.add_document = watched
+    try:
+        Indexer(IndexStore.create(tmp_path / "ix")).add(
+            [{"id": "1", "text": "summit security", "lang": "en"}])
+    finally:
+        bulkwrite._TermPostings.add_document = add
+    assert during and min(during) >= 20_000 > before[0]
+    assert gc.get_threshold() == before
+    with pytest.raises(ValueError):
+        with bulkwrite.fewer_collections():
+            raise ValueError("a failing batch")
+    assert gc.get_threshold() == before
