@@ -181,7 +181,7 @@ def test_a_document_that_fails_halfway_leaves_no_postings_behind(tmp_path):
         assert list(reader.postings("body_en", "appl").all_ids()) == [0]
 
 
-def test_indexing_runs_the_cycle_collector_less_often_and_restores_it(tmp_path):
+def test_indexing_runs_the_cycle_collector_less_often_and_restores_it(tmp_path, monkeypatch):
     import gc
 
     import index.bulkwrite as bulkwrite
@@ -196,12 +196,8 @@ def test_indexing_runs_the_cycle_collector_less_often_and_restores_it(tmp_path):
         during.append(gc.get_threshold()[0])
         return add(self, **fields)
 
-    bulkwrite._TermPostings.add_document = watched
-    try:
-        Indexer(IndexStore.create(tmp_path / "ix")).add(
-            [{"id": "1", "text": "summit security", "lang": "en"}])
-    finally:
-        bulkwrite._TermPostings.add_document = add
+    monkeypatch.setattr(bulkwrite._TermPostings, "add_document", watched)
+    Indexer(IndexStore.create(tmp_path / "ix")).add([{"id": "1", "text": "summit security", "lang": "en"}])
     assert during and min(during) >= 20_000 > before[0]
     assert gc.get_threshold() == before
     with pytest.raises(ValueError):
