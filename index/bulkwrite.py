@@ -69,9 +69,6 @@ class TermPool:
         #: False once a term received a document out of order (merging segments can).
         self.ordered = True
 
-    def __len__(self) -> int:
-        return sum(len(terms) for terms in self.fields.values())
-
     def terms_of(self, fieldname: str) -> dict[Any, tuple[array, array, bytearray, array]]:
         """The field's terms, to add postings to (see ``_TermPostings.add_document``)."""
         self.fieldnames.add(fieldname)
@@ -86,15 +83,9 @@ class TermPool:
         terms = self.terms_of(fieldname)
         term = tbytes.decode("utf-8") if fieldname in self.text_fields else tbytes
         entry = terms.get(term)
-        if entry is None:
-            entry = terms[term] = _new_entry()
-        ids = entry[0]
-        if ids and ids[-1] >= docnum:
+        if entry is not None and entry[0][-1] >= docnum:
             self.ordered = False
-        ids.append(docnum)
-        entry[1].append(weight)
-        entry[2].extend(vbytes or b"")
-        entry[3].append(len(entry[2]))
+        _post(terms, term, docnum, weight, vbytes or b"")
 
     def postings(self) -> Iterator[tuple[str, bytes, array, array, list[bytes]]]:
         """Every term in Whoosh's order, with its postings in document order."""
@@ -139,10 +130,6 @@ class TermPool:
 
     def cleanup(self) -> None:
         self.fields.clear()
-
-
-def _new_entry() -> tuple[array, array, bytearray, array]:
-    return array("I"), array("f"), bytearray(), array("I")
 
 
 class _TermPostings:
@@ -415,25 +402,32 @@ class _TermEncoder:
                  lengths: list[int]) -> tuple[bytes, list[int]]:
         """The term's dictionary entry, and where each of its blocks starts (none if inlined)."""
         n = len(ids)
-        if n == 1 and self.inline_limit > 1:  # most terms: one document of the segment
-            weight, length, value = weights[0], lengths[0], values[0]
-            head = _TERMINFO.pack(True, weight, 1, length_to_byte(length) if length else 0,
-                                  length_to_byte(length), max(0.0, weight), ids[0], ids[0])
-            return head + dumps(((ids[0],), (weight,), (value,)), 2), []
-        limit = self.limit
+        if n < self.inline_limit and n <= self.limit:  # most terms: one document of the segment
+            present = [x for x in lengths if x]
+            kept = [v for v in values if v]
+            head = _TERMINFO.pack(True, sum(weights), n, length_to_byte(min(present)) if present else 0,
+                                  length_to_byte(max(lengths)), max(0.0, max(weights)), ids[0], ids[-1])
+            return head + dumps((tuple(ids), tuple(weights), tuple(kept) if len(kept) == n else (b"",) * n),
+                                2), []
+        limit, compression = self.limit, self.compression
         total = 0
         maxweight: float = 0
         maxlength = 0
         minlength: int | None = None
-        block_stats = []
-        for start in range(0, n, limit):
+        begin = self.postfile.tell()
+        out = [WHOOSH3_HEADER_MAGIC]
+        position = begin + len(WHOOSH3_HEADER_MAGIC)
+        blocks = []
+        starts = range(0, n, limit)
+        for start in starts:
+            block_ids = ids[start:start + limit]
             w = weights[start:start + limit]
-            bl = lengths[start:start + limit]
-            present = [x for x in bl if x]
+            block_lengths = lengths[start:start + limit]
+            # The block's statistics, and the term's, as Whoosh's postings writer keeps them.
+            present = [x for x in block_lengths if x]
             b_min = min(present) if present else None
-            b_max = max(bl)
+            b_max = max(block_lengths)
             b_weight = max(0.0, max(w))
-            block_stats.append((b_min, b_max, b_weight))
             total += sum(w)
             if minlength is None:
                 minlength = b_min
@@ -441,22 +435,6 @@ class _TermEncoder:
                 minlength = min(minlength, b_min)
             maxlength = max(maxlength, b_max)
             maxweight = max(maxweight, b_weight)
-        if n < self.inline_limit and n <= limit:
-            kept = [v for v in values if v]
-            inlined = (tuple(ids), tuple(weights), tuple(kept) if len(kept) == n else (b"",) * n)
-            head = _TERMINFO.pack(True, total, n, length_to_byte(minlength) if minlength else 0,
-                                  length_to_byte(maxlength), maxweight, ids[0], ids[-1])
-            return head + dumps(inlined, 2), []
-        postfile = self.postfile
-        begin = postfile.tell()
-        out = [WHOOSH3_HEADER_MAGIC]
-        position = begin + len(WHOOSH3_HEADER_MAGIC)
-        blocks = []
-        compression = self.compression
-        last = len(block_stats) - 1
-        for i, start in enumerate(range(0, n, limit)):
-            block_ids = ids[start:start + limit]
-            w = weights[start:start + limit]
             if all(x == 1.0 for x in w):
                 mini_weights: Any = None
             elif all(x == w[0] for x in w):
@@ -472,14 +450,13 @@ class _TermEncoder:
                           self._values([v for v in values[start:start + limit] if v])), 2)
             if compression:
                 data = zlib.compress(data, compression)
-            b_min, b_max, b_weight = block_stats[i]
             info = dumps((len(block_ids), block_ids[-1], b_weight, compression,
                           length_to_byte(b_min), length_to_byte(b_max)), 2)
             size = len(info) + len(data)
             blocks.append(position)
-            out += [pack_int(-size if i == last else size), info, data]
+            out += [pack_int(-size if start == starts[-1] else size), info, data]
             position += 4 + size
-        postfile.write(b"".join(out))
+        self.postfile.write(b"".join(out))
         head = _TERMINFO.pack(False, total, n, length_to_byte(minlength) if minlength else 0,
                               length_to_byte(maxlength), maxweight, ids[0], ids[-1])
         return head + pack_long(begin) + pack_int(position - begin), blocks
