@@ -99,14 +99,15 @@ class IndexArrays:
             out = np.zeros(self.size, dtype=np.float32)
             for reader, offset in self.leaves:
                 n = reader.doc_count_all()
-                column = None
                 perdoc = getattr(reader, "_perdoc", None)
                 if perdoc is not None and hasattr(perdoc, "_cached_reader"):
                     from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
                     column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-                if column is not None:
-                    out[offset:offset + n] = _LENGTH_OF_BYTE[_length_bytes(column, n)]
+                    # No column: no document of the segment has the field (a Vietnamese-only
+                    # segment and a Russian field); its lengths stay 0.
+                    if column is not None:
+                        out[offset:offset + n] = _LENGTH_OF_BYTE[_length_bytes(column, n)]
                 else:
                     for i in range(n):
                         out[offset + i] = reader.doc_field_length(i, fieldname, 0)

@@ -44,6 +44,22 @@ def test_lengths_and_languages_match_whoosh():
     assert int(arrays.alive.sum()) == searcher.doc_count() == 18
 
 
+def test_lengths_of_a_field_some_segments_never_saw_are_zero():
+    engine = Engine.in_memory(batch_size=3)
+    engine.add([{"id": f"ru{i}", "lang": "ru", "title": "доклад", "text": "ядерная безопасность " * (i + 1)}
+                for i in range(3)])  # a segment without any English field
+    engine.add([{"id": f"en{i}", "lang": "en", "title": "report", "text": "nuclear safety " * (i + 1)}
+                for i in range(3)])
+    searcher = engine._store.searcher()
+    arrays = IndexArrays(searcher)
+    assert len(arrays.leaves) == 2, "the test needs a segment per language"
+    reader = searcher.reader()
+    for fieldname in ("body_en", "body_ru"):
+        lengths = arrays.lengths(fieldname)
+        expected = [reader.doc_field_length(d, fieldname, 0) or 0 for d in reader.all_doc_ids()]
+        assert lengths.tolist() == expected
+        assert lengths.tolist().count(0) == 3
+
 def test_spans_come_from_the_stored_offsets():
     engine = _engine_with_segments()
     searcher = engine._store.searcher()
