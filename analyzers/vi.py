@@ -11,9 +11,11 @@ same tokens without diacritics, for queries typed without marks.
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import pickle
 from functools import lru_cache
-from typing import Iterator
+from typing import Any, Iterator, NamedTuple
 
 import regex
 from whoosh.analysis import Analyzer
@@ -26,6 +28,7 @@ _SEGMENT_UNIT = regex.compile(r"[\p{L}\p{N}\p{M}]+|[^\s\p{L}\p{N}\p{M}]")
 #: Longest run of units given to the model at once; sentences are cut at their end mark.
 _MAX_UNITS = 200
 _SENTENCE_END = frozenset(".!?;")
+_LATIN = regex.compile(r"\p{Latin}")
 
 JOINER = "_"
 
@@ -40,16 +43,45 @@ gì nào ai đâu sao bao nhiêu không thế như là của được có nhữn
 """.split())
 
 
-@lru_cache(maxsize=None)
-def _tagger():  # type: ignore[no-untyped-def]
-    """The CRF word segmentation model that ships inside underthesea, loaded once."""
-    from underthesea.models.fast_crf_sequence_tagger import FastCRFSequenceTagger
-    import underthesea.pipeline.word_tokenize as word_tokenize
+#: Where underthesea keeps its word segmentation model, inside its package folder.
+_MODEL = ("pipeline", "word_tokenize", "models", "ws_crf_vlsp2013_20230727")
 
-    model = FastCRFSequenceTagger()
-    model.load(os.path.join(os.path.dirname(word_tokenize.__file__), "models",
-                            "ws_crf_vlsp2013_20230727"))
-    return model
+
+class _Segmenter(NamedTuple):
+    featurizer: Any
+    estimator: Any
+
+
+@lru_cache(maxsize=None)
+def _tagger() -> _Segmenter:
+    """The CRF word segmentation model that ships inside underthesea, loaded once.
+
+    Read with ``underthesea_core`` (underthesea's compiled half, which underthesea
+    itself reads it with) from the installed package's folder, without importing the
+    ``underthesea`` package: its imports take longer than the model, and a query waits.
+    """
+    from underthesea_core import CRFFeaturizer, CRFTagger
+
+    spec = importlib.util.find_spec("underthesea")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("underthesea is not installed: pip install underthesea")
+    base = os.path.join(list(spec.submodule_search_locations)[0], *_MODEL)
+    estimator = CRFTagger()
+    estimator.load(os.path.join(base, "models.bin"))
+    featurizer = CRFFeaturizer(_load_pickled(os.path.join(base, "features.bin")),
+                               _load_pickled(os.path.join(base, "dictionary.bin")))
+    return _Segmenter(featurizer, estimator)
+
+
+def _load_pickled(path: str) -> Any:
+    """A file joblib wrote: a plain pickle when it holds no arrays, else joblib reads it."""
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    except (pickle.UnpicklingError, EOFError, ValueError):
+        import joblib
+
+        return joblib.load(path)
 
 
 def _sentences(text: str) -> list[list[tuple[str, int, int]]]:
@@ -77,17 +109,21 @@ def segment(text: str) -> tuple[tuple[tuple[int, int], ...], ...]:
     """Words of ``text`` as tuples of syllable spans ``(start, end)``.
 
     Cached for the last few texts: the marked and the folded fields of one
-    document share one segmentation.
+    document share one segmentation. A sentence without a Latin letter (a Russian
+    or Chinese query searched in the Vietnamese fields too) has nothing for the
+    model to join: each of its words stands alone, and the model is not loaded for it.
     """
     sentences = _sentences(text)
-    if not sentences:
-        return ()
-    model = _tagger()
-    # The model sees one tone placement whatever the text used, so both spellings segment alike.
-    features = model.featurizer.process([[[vietnamese_surface(u[0])] for u in s] for s in sentences])
+    latin = [s for s in sentences if any(_LATIN.search(u[0]) for u in s)]
+    tagged: dict[int, list[str]] = {}
+    if latin:
+        model = _tagger()
+        # The model sees one tone placement whatever the text used, so both spellings segment alike.
+        features = model.featurizer.process([[[vietnamese_surface(u[0])] for u in s] for s in latin])
+        tagged = {id(s): model.estimator.tag(x) for s, x in zip(latin, features)}
     words: list[list[tuple[int, int]]] = []
-    for sentence, x in zip(sentences, features):
-        tags = model.estimator.tag(x)
+    for sentence in sentences:
+        tags = tagged.get(id(sentence)) or ["B-W"] * len(sentence)
         previous_word = False
         for (unit, start, end), tag in zip(sentence, tags):
             is_word = WORD.fullmatch(unit) is not None

@@ -1,5 +1,7 @@
 """Vietnamese: words and syllables, one tone placement, matching without marks."""
 
+import pytest
+
 from analyzers import analyze, fold_diacritics, has_diacritics
 from analyzers.normalize import vietnamese_spellings, vietnamese_tone_placement
 
@@ -50,3 +52,42 @@ def test_spellings_of_an_unmarked_syllable_are_every_canonical_marked_form():
     assert "hòa" in vietnamese_spellings("hoa") and "hoà" not in vietnamese_spellings("hoa")
     assert vietnamese_spellings("covid") == ("covid",), "not a syllable: only itself"
     assert vietnamese_spellings("nhân") == ("nhân",), "already marked: only itself"
+
+
+def test_a_sentence_without_latin_letters_is_split_into_words_without_the_model(monkeypatch):
+    from analyzers import vi
+
+    def no_model():
+        raise AssertionError("the segmentation model was asked for")
+
+    vi.segment.cache_clear()
+    monkeypatch.setattr(vi, "_tagger", no_model)
+    text = "Ядерная безопасность 2020 года. 中国 北京"
+    words = [[text[s:e] for s, e in w] for w in vi.segment(text)]
+    assert words == [["Ядерная"], ["безопасность"], ["2020"], ["года"], ["中国"], ["北京"]]
+    vi.segment.cache_clear()
+    with pytest.raises(AssertionError, match="model was asked"):
+        vi.segment("Nga nói ядерная безопасность")  # a Vietnamese sentence still goes to the model
+    vi.segment.cache_clear()
+
+
+def test_model_files_are_read_as_pickles_and_compressed_ones_by_joblib(tmp_path):
+    import joblib
+
+    from analyzers.vi import _load_pickled
+
+    words = {"an ninh", "hạt nhân"}
+    joblib.dump(words, tmp_path / "plain.bin")
+    joblib.dump(words, tmp_path / "packed.bin", compress=3)
+    assert _load_pickled(str(tmp_path / "plain.bin")) == words
+    assert _load_pickled(str(tmp_path / "packed.bin")) == words
+
+
+def test_segmentation_does_not_import_the_underthesea_package():
+    import subprocess
+    import sys
+
+    code = ("import sys; from analyzers.vi import segment; t = 'an ninh hạt nhân'; "
+            "print([[t[s:e] for s, e in w] for w in segment(t)], 'underthesea' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[['an', 'ninh'], ['hạt', 'nhân']] False"
