@@ -106,3 +106,48 @@ def test_serve_on_a_port_in_use_says_so(tmp_path, workers):
                                            str(port), "--workers", workers])
     assert result.exit_code == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.output and "--port" in result.output
+
+
+_ARENAS_AFTER_THREADS = """
+import ctypes, sys, threading
+from web.serve import MALLOC_ARENAS, limit_malloc_arenas
+if sys.argv[1] == "limited":
+    assert limit_malloc_arenas(MALLOC_ARENAS)
+held = []
+together = threading.Barrier(8)
+def allocate():
+    together.wait()  # all alive at once, as a server's threads are
+    held.append([bytearray(50_000) for _ in range(20)])
+    together.wait()
+threads = [threading.Thread(target=allocate) for _ in range(8)]
+for t in threads: t.start()
+for t in threads: t.join()
+sys.stderr.flush()
+ctypes.CDLL(None).malloc_stats()  # one "Arena N:" block per arena, on standard error
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc arenas")
+def test_server_threads_share_at_most_two_malloc_arenas():
+    def arenas(mode):
+        out = subprocess.run([sys.executable, "-c", _ARENAS_AFTER_THREADS, mode],
+                             capture_output=True, text=True, check=True)
+        return out.stderr.count("Arena ")
+
+    from web.serve import MALLOC_ARENAS
+
+    assert arenas("limited") <= MALLOC_ARENAS == 2
+    assert arenas("default") > 2  # without the cap each thread took an arena of its own
+
+
+def test_serve_caps_the_malloc_arenas_before_its_threads_start(tmp_path, monkeypatch):
+    import waitress
+
+    from web import serve as serving
+
+    Engine.create(tmp_path / "ix").close()
+    calls = []
+    monkeypatch.setattr(serving, "limit_malloc_arenas", lambda n: calls.append(("arenas", n)))
+    monkeypatch.setattr(waitress, "serve", lambda *a, **k: calls.append(("serve", None)))
+    assert serving.serve(str(tmp_path / "ix"), "127.0.0.1", 0)
+    assert calls == [("arenas", serving.MALLOC_ARENAS), ("serve", None)]
