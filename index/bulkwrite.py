@@ -10,8 +10,8 @@ arrays as they are analysed (a segment's documents come in order, so each
 term's stay sorted), only the terms are sorted at the commit, each term's
 blocks and dictionary entry are encoded at once, and the scoring arrays are
 gathered on the way. The files written are byte for byte those Whoosh's writer
-writes for the same documents but for the pickle protocol of the postings
-(``POSTINGS_PICKLE``; a test holds them to it), and Whoosh's readers read them.
+writes for the same documents with :class:`index.codec.InliningCodec` (a test
+holds them to it), read by Whoosh's readers.
 
 Postings are held in memory until the commit: :class:`index.writing.Indexer`
 bounds how many documents a commit holds.
@@ -36,6 +36,7 @@ from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from index import termdocs
+from index.codec import POSTINGS_PICKLE
 
 
 @contextmanager
@@ -381,11 +382,6 @@ class _Dictionary:
 
 _KEY_VALUE_LENGTHS = struct.Struct("!ii")  # before each entry of Whoosh's hash files
 _TERMINFO = struct.Struct("!BfIBBfII")  # W3TermInfo's fixed part
-#: The pickle protocol of postings blocks and inlined postings. Whoosh writes protocol 2,
-#: where each posting's encoded offsets (a ``bytes``) become a call to ``_codecs.encode``
-#: on a latin-1 string: unpickling a block of 64 took 51 us, against 9 us at protocol 4,
-#: and compressed it was half as large again. Whoosh's readers unpickle either.
-POSTINGS_PICKLE = 4
 
 
 class _TermEncoder:
