@@ -23,7 +23,7 @@ THREADS = 8
 #: again. One killed (the kernel out of memory, a signal) is.
 MIN_LIFE = 5.0
 #: glibc gives each new thread its own allocation arena (up to eight per core), and an
-#: arena keeps what a search freed: with the server's threads that was a third of its memory.
+#: arena keeps what a search freed: with the server's threads that was a quarter of its memory.
 MALLOC_ARENAS = 2
 _M_ARENA_MAX = -8  # mallopt's parameter number, from glibc's malloc.h
 
