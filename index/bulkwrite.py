@@ -345,7 +345,7 @@ def write_postings(fieldwriter: Any, schema: Any, lengths: Any, pool: TermPool, 
         dictionary.add(prefix + tbytes, info)
         if arrays is not None:
             h = arrays.term(fieldname, tbytes)
-            if len(ids) >= termdocs.MIN_DOCS:
+            if blocks and len(ids) >= termdocs.MIN_DOCS:  # not inlined in the dictionary
                 arrays.frequent(h, ids, weights, blocks, list(range(0, len(ids), encode.limit)))
     dictionary.close()
     if current is not None:

@@ -7,7 +7,7 @@ arrays: a term's postings as document numbers and weights, a field's lengths
 per document, each document's language. Arrays are built on first use and
 kept for the searcher's life (postings in a bounded cache).
 
-Terms in many documents of a segment come from that segment's scoring arrays
+Terms in more than one document of a segment come from that segment's scoring arrays
 (:mod:`index.termdocs`); the rest, and snippets' character offsets, from
 Whoosh's W3 codec blocks, read directly, so whoosh-reloaded is pinned;
 ``tests/test_index_postings.py`` checks the arrays against Whoosh's own matchers.
@@ -253,7 +253,7 @@ def _segment_postings(reader: Any, tdocs: TermDocs | None, fieldname: str, text:
         info = terms.term_info(fieldname, tbytes)
     except TermNotFound:
         return None
-    if (not info.is_inlined() and info.doc_frequency() < termdocs.MIN_DOCS
+    if (not info.is_inlined() and info.doc_frequency() < termdocs.ONE_BLOCK
             and hasattr(terms, "_postfile")):  # one block: read it without a matcher
         return termdocs.block_arrays(terms._postfile, termdocs.first_block(info.extent()[0]))
     m = terms._codec.postings_reader(terms._postfile, info, reader.schema[fieldname].format,
@@ -309,7 +309,7 @@ def _occurrences(reader: Any, tdocs: TermDocs | None, local: int, fieldname: str
         if info.is_inlined() or not hasattr(terms, "_postfile"):
             return _matcher_spans(terms._codec.postings_reader(
                 getattr(terms, "_postfile", None), info, fmt, term=(fieldname, tbytes)), local)
-        if info.doc_frequency() >= termdocs.MIN_DOCS:  # arrays missing: walk the block headers
+        if info.doc_frequency() >= termdocs.ONE_BLOCK:  # arrays missing: walk the block headers
             return _occurrences_by_walking(terms, info, fmt, fieldname, tbytes, local)
         block = termdocs.first_block(info.extent()[0])  # fewer than a block's worth: one block
     decoded = blocks.get((leaf, block)) if blocks is not None else None

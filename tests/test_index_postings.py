@@ -110,6 +110,24 @@ def test_every_segment_gets_scoring_arrays_that_match_whoosh(tmp_path):
                                            ("title_en", "report"), ("lang", "en")])
 
 
+def test_a_word_of_two_documents_is_read_from_the_arrays_and_one_of_a_single_document_inline(tmp_path):
+    from index import termdocs
+
+    engine = Engine.create(tmp_path / "ix")
+    engine.add([{"id": str(i), "lang": "en", "title": "note",
+                 "text": "summit " + ("zeppelin " if i in (3, 8) else "") + ("quasar" if i == 5 else "")}
+                for i in range(10)])
+    searcher = engine._store.searcher()
+    arrays = IndexArrays(searcher)
+    ((reader, _),), (tdocs,) = arrays.leaves, arrays._termdocs
+    two = tdocs.lookup(termdocs.term_hash("body_en", b"zeppelin"))
+    assert two is not None and two[0].tolist() == sorted(searcher.document_number(id=d) for d in "38")
+    assert tdocs.lookup(termdocs.term_hash("body_en", b"quasar")) is None  # in the dictionary entry
+    assert reader.term_info("body_en", "quasar").is_inlined()
+    _assert_arrays_match_whoosh(searcher, [("body_en", "zeppelin"), ("body_en", "quasar")])
+    spans = arrays.term_spans(searcher.document_number(id="8"), [("body_en", "zeppelin")])
+    assert [(s, e) for s, e, _ in spans] == [(7, 15)]
+
 def test_parallel_indexing_writes_the_scoring_arrays_too(tmp_path):
     from index import termdocs
 
