@@ -7,10 +7,11 @@ spends most of its time decompressing and unpickling those blocks, to keep
 only document numbers and frequencies. Here, once per segment, the postings of
 every term with a block of its own (in at least ``MIN_DOCS`` documents; a term of
 one document keeps its postings in the dictionary entry, :mod:`index.codec`) are
-copied out as two arrays: document numbers and frequencies. A query slices them from a memory-mapped
-file. The bulk writers (:mod:`index.bulkwrite`) write the file with the segment,
-from the postings in hand; a segment without one (merged by Whoosh's writer, or
-where writing it failed) gets it after the commit, read back from its blocks.
+copied out as two arrays: document numbers and frequencies. A query slices them
+from a memory-mapped file. The bulk writers (:mod:`index.bulkwrite`) write the file
+with the segment, from the postings in hand; a segment without one (merged by
+Whoosh's writer, or where writing it failed) gets it after the commit, read back
+from its blocks.
 
 Terms are keyed by a 64-bit hash of field and term. A Bloom filter over every
 term of the segment answers "not here" for most of a query's words in most
@@ -41,7 +42,7 @@ SUFFIX = ".tda"
 #: Terms in at least this many documents are in the arrays. A rare word is in a few
 #: documents of several segments: read from Whoosh's blocks it cost a block read in each
 #: (82 a query on 45,000 articles in 12 segments); in the arrays, all terms with a block
-#: of their own added 51 MB there and took a tenth off the query time.
+#: of their own added 51 MB there and took a tenth off the query time on those segments.
 MIN_DOCS = 2
 #: A term in fewer documents has a single postings block (blocks hold 64, index.codec):
 #: where a segment has no arrays, its block is read directly.
