@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import gc
 import struct
-import zlib
 from array import array
 from contextlib import contextmanager
 from pickle import dumps
@@ -36,7 +35,7 @@ from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from index import termdocs
-from index.codec import POSTINGS_PICKLE
+from index.codec import POSTINGS_PICKLE, block_bytes
 
 
 @contextmanager
@@ -448,16 +447,12 @@ class _TermEncoder:
             for d in block_ids:
                 deltas.append(d - base)
                 base = d
-            data = dumps((tuple(deltas), mini_weights,
-                          self._values([v for v in values[start:start + limit] if v])), POSTINGS_PICKLE)
-            if compression:
-                data = zlib.compress(data, compression)
-            info = dumps((len(block_ids), block_ids[-1], b_weight, compression,
-                          length_to_byte(b_min), length_to_byte(b_max)), 2)
-            size = len(info) + len(data)
+            block = block_bytes(tuple(deltas), mini_weights,
+                                self._values([v for v in values[start:start + limit] if v]),
+                                block_ids[-1], b_weight, compression, b_min, b_max, start == starts[-1])
             blocks.append(position)
-            out += [pack_int(-size if start == starts[-1] else size), info, data]
-            position += 4 + size
+            out.append(block)
+            position += len(block)
         self.postfile.write(b"".join(out))
         head = _TERMINFO.pack(False, total, n, length_to_byte(minlength) if minlength else 0,
                               length_to_byte(maxlength), maxweight, ids[0], ids[-1])

@@ -27,12 +27,27 @@ from pickle import dumps
 from typing import Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3PostingsWriter, W3TermInfo
+from whoosh.system import pack_int
 from whoosh.util.numeric import length_to_byte
 
 #: Terms in fewer documents than this keep their postings in the dictionary.
 INLINE_LIMIT = 2
 #: The pickle protocol of postings blocks and inlined postings (see above).
 POSTINGS_PICKLE = 4
+
+
+def block_bytes(deltas: tuple, weights: Any, values: Any, last_id: int, max_weight: float,
+                compression: int, min_length: int | None, max_length: int, last: bool) -> bytes:
+    """One W3 postings block: its length (negative for a term's last block), a pickled header
+    (count, last id, highest weight, compression, shortest and longest document) and the
+    data (id differences, weights, values) pickled at ``POSTINGS_PICKLE``, compressed."""
+    data = dumps((deltas, weights, values), POSTINGS_PICKLE)
+    if compression:
+        data = zlib.compress(data, compression)
+    info = dumps((len(deltas), last_id, max_weight, compression,
+                  length_to_byte(min_length), length_to_byte(max_length)), 2)
+    size = len(info) + len(data)
+    return pack_int(-size if last else size) + info + data
 
 
 class _TermInfo(W3TermInfo):
@@ -51,15 +66,9 @@ class _InliningPostingsWriter(W3PostingsWriter):
         if not self._blockcount:
             self._postfile.write(WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
-        data = dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), POSTINGS_PICKLE)
-        compression = self._compression
-        if compression:
-            data = zlib.compress(data, compression)
-        info = dumps((len(self._ids), self._ids[-1], self._maxweight, compression,
-                      length_to_byte(self._minlength), length_to_byte(self._maxlength)), 2)
-        size = len(info) + len(data)
-        self._postfile.write_int(-size if last else size)
-        self._postfile.write(info + data)
+        self._postfile.write(block_bytes(
+            self._mini_ids(), self._mini_weights(), self._mini_values(), self._ids[-1],
+            self._maxweight, self._compression, self._minlength, self._maxlength, last))
         self._blockcount += 1
         self._new_block()
 
