@@ -114,16 +114,17 @@ def segment(text: str) -> tuple[tuple[tuple[int, int], ...], ...]:
     model to join: each of its words stands alone, and the model is not loaded for it.
     """
     sentences = _sentences(text)
-    latin = [s for s in sentences if any(_LATIN.search(u[0]) for u in s)]
-    tagged: dict[int, list[str]] = {}
-    if latin:
+    is_latin = [any(_LATIN.search(u[0]) for u in s) for s in sentences]
+    tagged: Iterator[list[str]] = iter(())
+    if any(is_latin):
         model = _tagger()
         # The model sees one tone placement whatever the text used, so both spellings segment alike.
-        features = model.featurizer.process([[[vietnamese_surface(u[0])] for u in s] for s in latin])
-        tagged = {id(s): model.estimator.tag(x) for s, x in zip(latin, features)}
+        features = model.featurizer.process([[[vietnamese_surface(u[0])] for u in s]
+                                             for s, latin in zip(sentences, is_latin) if latin])
+        tagged = (model.estimator.tag(x) for x in features)
     words: list[list[tuple[int, int]]] = []
-    for sentence in sentences:
-        tags = tagged.get(id(sentence)) or ["B-W"] * len(sentence)
+    for sentence, latin in zip(sentences, is_latin):
+        tags = next(tagged) if latin else ["B-W"] * len(sentence)
         previous_word = False
         for (unit, start, end), tag in zip(sentence, tags):
             is_word = WORD.fullmatch(unit) is not None
