@@ -73,13 +73,7 @@ class Ranker:
         else:
             all_ids = np.concatenate([ids for (ids, _), _ in parts])
             weights = np.concatenate([tf.astype(np.float64) * w for (_, tf), w in parts])
-            if len(all_ids) * 16 > self.a.size:  # common terms: a dense pass beats sorting
-                present = np.bincount(all_ids, minlength=self.a.size)
-                ids = np.flatnonzero(present)
-                pseudo = np.bincount(all_ids, weights=weights, minlength=self.a.size)[ids]
-            else:
-                ids, inverse = np.unique(all_ids, return_inverse=True)
-                pseudo = np.bincount(inverse, weights=weights)
+            ids, pseudo = _sum_by_document(all_ids, weights, self.a.size)
         lang = field_language(alts[0][0]) or ""
         n = max(self.docs_in.get(lang, 0), 1)
         df = len(ids)
@@ -116,6 +110,10 @@ class Ranker:
         coverage = np.zeros(size, dtype=np.int32)
         needed = np.zeros(len(self.alang_values) + 1, dtype=np.int32)
         matched = np.zeros(size, dtype=bool)
+        # Every word of the query in every segment, looked up at once.
+        every = [u for us in plan.units.values() for u in us] + [u for us in plan.negatives for u in us]
+        bonus = [a for alts in plan.bonus.values() for a in alts]
+        self.a.locate([(f, t) for f, t, _ in [a for u in every for a in u.alts] + bonus])
         for alang, units in plan.units.items():
             for unit in units:
                 mask = self._unit_mask(unit, score)
@@ -252,6 +250,26 @@ class Ranker:
         ids, _ = self.a.postings(fieldname, text)
         i = int(np.searchsorted(ids, docnum))
         return len(ids) if i < len(ids) and int(ids[i]) == docnum else 0
+
+
+def _sum_by_document(ids: np.ndarray, weights: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct document numbers of ``ids`` (ascending) and the sum of their ``weights``.
+
+    Each document's weights are added in the order given, whichever way is taken.
+    """
+    if len(ids) * 16 > size:  # common terms: a pass over every document beats sorting
+        present = np.zeros(size, dtype=bool)
+        present[ids] = True
+        distinct = np.flatnonzero(present)  # a boolean array: much quicker than counts
+        return distinct, np.bincount(ids, weights=weights, minlength=size)[distinct]
+    # A few sorted runs (one per field): a stable sort merges them, equal numbers in order.
+    order = np.argsort(ids, kind="stable")
+    ids = ids[order]
+    first = np.empty(len(ids), dtype=bool)
+    first[:1] = True
+    np.not_equal(ids[1:], ids[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    return ids[starts], np.add.reduceat(weights[order], starts)
 
 
 def _window_coverage(occurrences: list[tuple[int, int]], width: int) -> int:

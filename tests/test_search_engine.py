@@ -301,3 +301,21 @@ def test_searches_from_many_threads_run_one_at_a_time_with_the_same_answers(seed
         t.join()
     assert len(answers) == 36 and all(ids == alone[q] for q, ids in answers)
     assert most[0] == 1
+
+
+def test_a_words_weights_in_its_fields_are_summed_per_document_for_rare_and_common_words():
+    import numpy as np
+
+    from search.ranking import _sum_by_document
+
+    rng = np.random.default_rng(7)
+    for size, share in [(1000, 0.01), (1000, 0.5)]:  # the sorting path and the dense one
+        fields = [np.sort(rng.choice(size, int(size * share), replace=False)) for _ in range(3)]
+        ids = np.concatenate(fields)
+        weights = rng.random(len(ids))
+        distinct, sums = _sum_by_document(ids, weights, size)
+        expected = {}
+        for d, w in zip(ids.tolist(), weights.tolist()):
+            expected[d] = expected.get(d, 0.0) + w
+        assert distinct.tolist() == sorted(expected)
+        assert sums.tolist() == [expected[d] for d in sorted(expected)]
