@@ -45,6 +45,7 @@ class IndexArrays:
         self.leaves = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
         self._termdocs = [_load_termdocs(reader) for reader, _ in self.leaves]
         self._term_keys: dict[tuple[str, str], tuple[bytes, int]] = {}
+        self._slots: dict[tuple[str, str], list[int]] = {}
         self._frequencies: dict[tuple[str, str], int] = {}
         self.size = searcher.doc_count_all()
         self._lengths: dict[str, np.ndarray] = {}
@@ -128,11 +129,16 @@ class IndexArrays:
                 self._postings.move_to_end(key)
                 return cached
         ids_parts, weight_parts = [], []
-        term = self._term_key(fieldname, text)
-        if term is None:
+        slots = self.locate([key])[0]
+        if slots is None:
             return _EMPTY
-        for (reader, offset), tdocs in zip(self.leaves, self._termdocs):
-            found = _segment_postings(reader, tdocs, fieldname, text, term)
+        tbytes = self._term_key(fieldname, text)[0]  # type: ignore[index]
+        for leaf, slot in enumerate(slots):
+            if slot == termdocs.ABSENT:
+                continue
+            reader, offset = self.leaves[leaf]
+            found = (self._termdocs[leaf].at(slot) if slot >= 0  # type: ignore[union-attr]
+                     else _dictionary_postings(reader, fieldname, text, tbytes))
             if found is not None:
                 ids, weights = found
                 ids_parts.append(ids.astype(np.int64) + offset)
@@ -153,26 +159,53 @@ class IndexArrays:
         cached = self._frequencies.get(key)
         if cached is not None:
             return cached
-        term = self._term_key(fieldname, text)
+        slots = self.locate([key])[0]
         total = 0
-        if term is not None:
-            tbytes, h = term
-            for (reader, _), tdocs in zip(self.leaves, self._termdocs):
-                if tdocs is not None:
-                    if not tdocs.may_contain(h):
-                        continue
-                    found = tdocs.lookup(h)
-                    if found is not None:
-                        total += len(found[0])
-                        continue
-                try:
-                    total += reader.doc_frequency(fieldname, tbytes)
-                except TermNotFound:
-                    pass
+        if slots is not None:
+            tbytes = self._term_key(fieldname, text)[0]  # type: ignore[index]
+            for leaf, slot in enumerate(slots):
+                if slot >= 0:
+                    tdocs = self._termdocs[leaf]
+                    total += int(tdocs.starts[slot + 1] - tdocs.starts[slot])  # type: ignore[union-attr]
+                elif slot == termdocs.NOT_HELD:
+                    try:
+                        total += self.leaves[leaf][0].doc_frequency(fieldname, tbytes)
+                    except TermNotFound:
+                        pass
         if len(self._frequencies) >= _TERM_KEYS:
             self._frequencies.clear()
         self._frequencies[key] = total
         return total
+
+    def locate(self, pairs: list[tuple[str, str]]) -> list[list[int] | None]:
+        """Where each ``(field, term)`` is in every segment: per segment, the term's index in
+        its scoring arrays, or :data:`termdocs.NOT_HELD` (ask Whoosh's dictionary), or
+        :data:`termdocs.ABSENT`; None for a field the index does not have.
+
+        The terms not yet located are looked up together (:meth:`TermDocs.find`: one
+        numpy search a segment): a query locates all its words at once, and its postings
+        and spans then read the result (kept, like the term keys, up to a bound).
+        """
+        found: dict[tuple[str, str], list[int] | None] = {}
+        missing: list[tuple[tuple[str, str], int]] = []
+        for pair in pairs:
+            if pair in found:
+                continue
+            slots = self._slots.get(pair)
+            if slots is None:
+                term = self._term_key(*pair)
+                if term is not None:
+                    missing.append((pair, term[1]))
+            found[pair] = slots
+        if missing:
+            hashes = [h for _, h in missing]
+            unknown = [termdocs.NOT_HELD] * len(missing)  # a segment without arrays: ask Whoosh
+            table = [unknown if tdocs is None else tdocs.find(hashes) for tdocs in self._termdocs]
+            if len(self._slots) + len(missing) > _TERM_KEYS:
+                self._slots.clear()
+            for (pair, _), slots in zip(missing, zip(*table)):
+                found[pair] = self._slots[pair] = list(slots)
+        return [found[pair] for pair in pairs]
 
     def _term_key(self, fieldname: str, text: str) -> tuple[bytes, int] | None:
         """A term's bytes in the index and its :func:`termdocs.term_hash`; None for an unknown field.
@@ -208,11 +241,11 @@ class IndexArrays:
             return []
         local = docnum - offset
         spans: list[tuple[int, int, str]] = []
-        for fieldname, text in terms:
-            term = self._term_key(fieldname, text)
-            if term is None:
+        for (fieldname, text), slots in zip(terms, self.locate(terms)):
+            if slots is None or slots[leaf] == termdocs.ABSENT:
                 continue
-            found = _occurrences(reader, tdocs, local, fieldname, text, term, blocks, leaf)
+            tbytes = self._term_key(fieldname, text)[0]  # type: ignore[index]
+            found = _occurrences(reader, tdocs, slots[leaf], local, fieldname, text, tbytes, blocks, leaf)
             for start, end in found[:per_term]:
                 spans.append((start, end, text))
         return spans
@@ -234,16 +267,10 @@ def _load_termdocs(reader: Any) -> TermDocs | None:
     return termdocs.load(storage, termdocs.file_name(segment))
 
 
-def _segment_postings(reader: Any, tdocs: TermDocs | None, fieldname: str, text: str,
-                      term: tuple[bytes, int]) -> tuple[np.ndarray, np.ndarray] | None:
-    """A term's (local document numbers, frequencies) in one segment; None if it is not there."""
-    tbytes, h = term
-    if tdocs is not None:
-        if not tdocs.may_contain(h):
-            return None
-        found = tdocs.lookup(h)
-        if found is not None:
-            return found
+def _dictionary_postings(reader: Any, fieldname: str, text: str,
+                         tbytes: bytes) -> tuple[np.ndarray, np.ndarray] | None:
+    """A term's (local document numbers, frequencies) in one segment, through Whoosh's
+    dictionary (a term the scoring arrays do not hold); None if it is not there."""
     terms = getattr(reader, "_terms", None)
     if terms is None or not hasattr(terms, "term_info"):
         if (fieldname, text) not in reader:
@@ -282,12 +309,14 @@ def _generic_arrays(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32)
 
 
-def _occurrences(reader: Any, tdocs: TermDocs | None, local: int, fieldname: str,
-                 text: str, term: tuple[bytes, int], blocks: dict[tuple[int, int], Any] | None = None,
+def _occurrences(reader: Any, tdocs: TermDocs | None, slot: int, local: int, fieldname: str,
+                 text: str, tbytes: bytes, blocks: dict[tuple[int, int], Any] | None = None,
                  leaf: int = 0) -> list[tuple[int, int]]:
-    """Character spans of a term in one document of one segment (``leaf``, for ``blocks``)."""
-    tbytes, h = term
-    if tdocs is not None and not tdocs.may_contain(h):
+    """Character spans of a term in one document of one segment (``leaf``, for ``blocks``).
+
+    ``slot`` is where :meth:`IndexArrays.locate` found the term in the segment.
+    """
+    if slot == termdocs.ABSENT:
         return []
     terms = getattr(reader, "_terms", None)
     if terms is None or not hasattr(terms, "term_info"):
@@ -295,8 +324,9 @@ def _occurrences(reader: Any, tdocs: TermDocs | None, local: int, fieldname: str
             return []
         return _matcher_spans(reader.postings(fieldname, text), local)
     fmt = reader.schema[fieldname].format
-    # A frequent term's arrays know the block that holds the document, or that none does.
-    block = tdocs.block_of(h, local) if tdocs is not None and hasattr(terms, "_postfile") else None
+    # A term's arrays know the block that holds the document, or that none does.
+    held = slot >= 0 and tdocs is not None and hasattr(terms, "_postfile")
+    block = tdocs.block_at(slot, local) if held else None  # type: ignore[union-attr]
     if block is not None and block < 0:
         return []
     if block is None:

@@ -223,3 +223,30 @@ def test_the_filter_knows_every_term_of_its_segment_and_refuses_most_others(tmp_
         assert held and all(tdocs.may_contain(termdocs.term_hash(f, t)) for f, t in held)
         absent = [termdocs.term_hash("body_en", f"absent{i}".encode()) for i in range(2000)]
         assert sum(map(tdocs.may_contain, absent)) < 100
+
+
+def test_terms_located_together_are_where_single_lookups_and_the_filter_put_them(tmp_path):
+    from index import termdocs
+
+    engine = _disk_engine_with_common_words(tmp_path / "ix")
+    arrays = IndexArrays(engine._store.searcher())
+    for (reader, _), tdocs in zip(arrays.leaves, arrays._termdocs):
+        held = [termdocs.term_hash(f, t) for f, t in reader._terms.terms()]
+        absent = [termdocs.term_hash("body_en", f"absent{i}".encode()) for i in range(300)]
+        hashes = held + absent
+        for h, slot in zip(hashes, tdocs.find(hashes)):
+            if not tdocs.may_contain(h):
+                assert slot == termdocs.ABSENT
+            elif tdocs.lookup(h) is None:
+                assert slot == termdocs.NOT_HELD
+            else:
+                assert slot >= 0 and tdocs.at(slot)[0].tolist() == tdocs.lookup(h)[0].tolist()
+        assert any(s >= 0 for s in tdocs.find(held)), "the test needs terms in the arrays"
+    # A term located before its postings are read gives the same postings as one that was not.
+    fresh = IndexArrays(engine._store.searcher())
+    pairs = [("body_en", "secur"), ("body_en", "talk"), ("title_en", "report"), ("body_en", "absent")]
+    fresh.locate(pairs)
+    for pair in pairs:
+        got, expected = fresh.postings(*pair), IndexArrays(engine._store.searcher()).postings(*pair)
+        assert got[0].tolist() == expected[0].tolist() and got[1].tolist() == expected[1].tolist()
+    assert fresh.locate([("no_such_field", "x")]) == [None]
