@@ -79,6 +79,33 @@ def test_two_workers_answer_on_one_port_and_stop_with_the_server(tmp_path):
         assert not os.path.exists(f"/proc/{pid}") or "zombie" in open(f"/proc/{pid}/status").read()
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forked workers need fork()")
+def test_workers_of_a_single_thread_each_take_connections(tmp_path):
+    index = tmp_path / "ix"
+    with Engine.create(index) as engine:
+        engine.index_paths([SAMPLES])
+    port = _free_port()
+    code = ("import sys; from web.serve import serve; "
+            "serve(sys.argv[1], '127.0.0.1', int(sys.argv[2]), workers=2, threads=1)")
+    server = subprocess.Popen([sys.executable, "-c", code, str(index), str(port)], cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/api/search?{urllib.parse.urlencode({'q': 'an ninh hat nhan'})}"
+    try:
+        answers = []
+        deadline = time.monotonic() + 60
+        while len(answers) < 4 and time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as r:
+                    answers.append(json.load(r))
+            except OSError:
+                time.sleep(0.2)
+        assert len(answers) == 4, "a worker with one thread never took a connection"
+        assert all(a["hits"] and a["hits"][0]["lang"] == "vi" for a in answers)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def test_serve_with_workers_on_a_missing_index_says_how_to_fill_it(tmp_path):
     from click.testing import CliRunner
 

@@ -18,13 +18,15 @@ import sys
 import time
 from typing import Any
 
-THREADS = 8
+THREADS = 6
 #: A worker that exits by itself sooner than this after starting is not replaced: it would
 #: again. One killed (the kernel out of memory, a signal) is.
 MIN_LIFE = 5.0
 #: glibc gives each new thread its own allocation arena (up to eight per core), and an
 #: arena keeps what a search freed: with the server's threads that was a quarter of its memory.
 MALLOC_ARENAS = 2
+#: What waitress's connection limit counts besides connections: its listener and its trigger.
+_WAITRESS_OWN = 2
 _M_ARENA_MAX = -8  # mallopt's parameter number, from glibc's malloc.h
 
 
@@ -54,8 +56,9 @@ def serve(index: str, host: str, port: int, *, workers: int = 1, threads: int = 
     listener = socket.create_server((host, port), family=family, backlog=1024)
     # A worker takes a connection only when it has a thread for it: the rest wait in the
     # socket's queue for whichever worker frees up first, not behind one busy worker.
+    # Waitress counts its listening socket and its wake-up pipe among the connections.
     return _Workers(lambda: waitress.serve(app, sockets=[listener], threads=threads,
-                                           connection_limit=threads, ident="search"),
+                                           connection_limit=threads + _WAITRESS_OWN, ident="search"),
                     workers).run()
 
 
