@@ -141,7 +141,7 @@ class IndexArrays:
                      else _dictionary_postings(reader, fieldname, text, tbytes))
             if found is not None:
                 ids, weights = found
-                ids_parts.append(ids.astype(np.int64) + offset)
+                ids_parts.append(np.add(ids, offset, dtype=np.int64))  # one pass, not a copy and a sum
                 weight_parts.append(weights.astype(np.float32, copy=False))
         result = (np.concatenate(ids_parts), np.concatenate(weight_parts)) if ids_parts else _EMPTY
         with self._lock:
