@@ -38,6 +38,9 @@ class Ranker:
         self.docs_in = arrays.live_counts("alang")  # N per language, once per searcher
         self._blocks: dict[tuple[int, int], object] = {}  # postings blocks decoded for this query
         self._spans: dict[tuple[int, str, str], list[tuple[int, int, str]]] = {}
+        #: (field, term) -> {document: the term's document count}, over the ranked candidates
+        self._holders: dict[tuple[str, str], dict[int, int]] = {}
+        self._ranked: set[int] = set()
 
     def _norm_tf(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Live document numbers of a term, and its length-normalised frequency in each."""
@@ -155,10 +158,11 @@ class Ranker:
             candidates, key = candidates[top], key[top]
         order = np.lexsort((candidates, -key))[:pool]
         candidates, key = candidates[order], key[order]
+        terms = plan.terms()
+        self._find_holders(candidates, [(f, t) for f, texts in terms.items() for t in texts])
         if placed:
             candidates = self._by_placement(candidates, key, score, placed)
         docs = candidates[offset:depth]
-        terms = plan.terms()
         matched_terms = [self._terms_in(int(d), terms) for d in docs]
         return Ranked([int(d) for d in docs], [float(score[d]) for d in docs], total,
                       dict(sorted(languages.items(), key=lambda kv: -kv[1])), matched_terms)
@@ -245,8 +249,25 @@ class Ranker:
                     found.append((documents, fieldname, text))
         return [(f, t) for _, f, t in sorted(found)]
 
+    def _find_holders(self, candidates: np.ndarray, pairs: list[tuple[str, str]]) -> None:
+        """Which of ``candidates`` hold each ``(field, term)``: one search a term for all of them.
+
+        Placement, the matched terms and the snippets then ask it of each document.
+        """
+        self._ranked = set(candidates.tolist())
+        for pair in pairs:
+            ids, _ = self.a.postings(*pair)
+            if not len(ids):
+                self._holders[pair] = {}
+                continue
+            at = np.minimum(np.searchsorted(ids, candidates), len(ids) - 1)
+            self._holders[pair] = dict.fromkeys(candidates[ids[at] == candidates].tolist(), len(ids))
+
     def _held_by(self, docnum: int, fieldname: str, text: str) -> int:
         """In how many documents a term is, if ``docnum`` is one of them; else 0."""
+        holders = self._holders.get((fieldname, text))
+        if holders is not None and docnum in self._ranked:
+            return holders.get(docnum, 0)
         ids, _ = self.a.postings(fieldname, text)
         i = int(np.searchsorted(ids, docnum))
         return len(ids) if i < len(ids) and int(ids[i]) == docnum else 0
