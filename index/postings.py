@@ -165,8 +165,7 @@ class IndexArrays:
             tbytes = self._term_key(fieldname, text)[0]  # type: ignore[index]
             for leaf, slot in enumerate(slots):
                 if slot >= 0:
-                    tdocs = self._termdocs[leaf]
-                    total += int(tdocs.starts[slot + 1] - tdocs.starts[slot])  # type: ignore[union-attr]
+                    total += self._termdocs[leaf].count(slot)  # type: ignore[union-attr]
                 elif slot == termdocs.NOT_HELD:
                     try:
                         total += self.leaves[leaf][0].doc_frequency(fieldname, tbytes)

@@ -82,11 +82,12 @@ def _bloom_bits(hashes: np.ndarray, nbits: int) -> np.ndarray:
 
 
 class TermDocs:
-    """The arrays of one segment: ``lookup(h)`` gives a term's documents and frequencies.
+    """The arrays of one segment: ``find`` gives terms' indexes, ``at`` a term's documents
+    and frequencies.
 
-    ``h`` is :func:`term_hash` of the term. ``may_contain`` is False for a term
-    the segment does not hold (True for all it holds, and a few it does not).
-    ``block_of`` finds the Whoosh block that holds a document (where its
+    Terms are given as :func:`term_hash`. ``may_contain`` is False for a term the
+    segment does not hold (True for all it holds, and a few it does not).
+    ``block_at`` finds the Whoosh block that holds a document (where its
     positions and offsets are) without reading the blocks before it.
     """
 
@@ -138,30 +139,13 @@ class TermDocs:
         start, end = int(self.starts[i]), int(self.starts[i + 1])
         return self.docs[start:end], self.freqs[start:end]
 
-    def _index(self, h: int) -> int | None:
-        if not len(self.keys):
-            return None
-        key = np.uint64(h)
-        i = int(np.searchsorted(self.keys, key))
-        if i >= len(self.keys) or self.keys[i] != key:
-            return None
-        return i
-
-    def lookup(self, h: int) -> tuple[np.ndarray, np.ndarray] | None:
-        i = self._index(h)
-        return None if i is None else self.at(i)
-
-    def block_of(self, h: int, docnum: int) -> int | None:
-        """The file position of the block of term ``h`` that holds ``docnum``.
-
-        None when the arrays do not hold the term; -1 when they do and ``docnum``
-        is not among its documents.
-        """
-        i = self._index(h)
-        return None if i is None else self.block_at(i, docnum)
+    def count(self, i: int) -> int:
+        """In how many documents the term at index ``i`` is."""
+        return int(self.starts[i + 1] - self.starts[i])
 
     def block_at(self, i: int, docnum: int) -> int:
-        """:meth:`block_of` for the term at index ``i`` (from :meth:`find`)."""
+        """The file position of the block of the term at index ``i`` that holds ``docnum``;
+        -1 when ``docnum`` is not among the term's documents."""
         start, end = int(self.starts[i]), int(self.starts[i + 1])
         docs = self.docs[start:end]
         k = int(np.searchsorted(docs, docnum))

@@ -82,6 +82,12 @@ def _disk_engine_with_common_words(path, procs=1):
     return engine
 
 
+def _held(tdocs, h):
+    """A term's documents and frequencies in a segment's arrays; None when they lack it."""
+    (slot,) = tdocs.find([h])
+    return tdocs.at(slot) if slot >= 0 else None
+
+
 def _assert_arrays_match_whoosh(searcher, terms):
     arrays = IndexArrays(searcher)
     for fieldname, text in terms:
@@ -104,7 +110,7 @@ def test_every_segment_gets_scoring_arrays_that_match_whoosh(tmp_path):
         assert (len(tdocs.keys) > 0) == (seg.doc_count_all() >= termdocs.MIN_DOCS)
     for (reader, _), tdocs in zip(IndexArrays(searcher).leaves, IndexArrays(searcher)._termdocs):
         if reader.doc_count_all() >= termdocs.MIN_DOCS:  # a common term is read from the file
-            docs, _ = tdocs.lookup(termdocs.term_hash("body_en", b"secur"))
+            docs, _ = _held(tdocs, termdocs.term_hash("body_en", b"secur"))
             assert len(docs) == reader.doc_frequency("body_en", "secur")
     _assert_arrays_match_whoosh(searcher, [("body_en", "secur"), ("body_en", "talk"),
                                            ("title_en", "report"), ("lang", "en")])
@@ -120,9 +126,9 @@ def test_a_word_of_two_documents_is_read_from_the_arrays_and_one_of_a_single_doc
     searcher = engine._store.searcher()
     arrays = IndexArrays(searcher)
     ((reader, _),), (tdocs,) = arrays.leaves, arrays._termdocs
-    two = tdocs.lookup(termdocs.term_hash("body_en", b"zeppelin"))
+    two = _held(tdocs, termdocs.term_hash("body_en", b"zeppelin"))
     assert two is not None and two[0].tolist() == sorted(searcher.document_number(id=d) for d in "38")
-    assert tdocs.lookup(termdocs.term_hash("body_en", b"quasar")) is None  # in the dictionary entry
+    assert _held(tdocs, termdocs.term_hash("body_en", b"quasar")) is None  # in the dictionary entry
     assert reader.term_info("body_en", "quasar").is_inlined()
     _assert_arrays_match_whoosh(searcher, [("body_en", "zeppelin"), ("body_en", "quasar")])
     spans = arrays.term_spans(searcher.document_number(id="8"), [("body_en", "zeppelin")])
@@ -180,7 +186,7 @@ def test_the_block_holding_a_document_is_found_without_reading_the_ones_before(t
     tdocs = arrays._termdocs[0]
     terms = reader._terms
     info = terms.term_info("body_en", b"secur")
-    key = termdocs.term_hash("body_en", b"secur")
+    (slot,) = tdocs.find([termdocs.term_hash("body_en", b"secur")])
     m = terms._codec.postings_reader(terms._postfile, info, reader.schema["body_en"].format)
     walked = {}  # docnum -> position of its block, by reading every block in turn
     position = m._baseoffset
@@ -191,9 +197,8 @@ def test_the_block_holding_a_document_is_found_without_reading_the_ones_before(t
         position = m._nextoffset
         m._next_block()
     assert len(set(walked.values())) >= 2, "the test needs a term over several blocks"
-    assert all(tdocs.block_of(key, d) == p for d, p in walked.items())
-    assert tdocs.block_of(key, reader.doc_count_all() + 5) == -1, "a document without the term"
-    assert tdocs.block_of(termdocs.term_hash("body_en", b"absent"), 0) is None, "a term not held"
+    assert all(tdocs.block_at(slot, d) == p for d, p in walked.items())
+    assert tdocs.block_at(slot, reader.doc_count_all() + 5) == -1, "a document without the term"
 
 
 def test_spans_of_a_term_a_document_lacks_are_empty_without_walking_its_blocks(tmp_path, monkeypatch):
@@ -225,23 +230,27 @@ def test_the_filter_knows_every_term_of_its_segment_and_refuses_most_others(tmp_
         assert sum(map(tdocs.may_contain, absent)) < 100
 
 
-def test_terms_located_together_are_where_single_lookups_and_the_filter_put_them(tmp_path):
+def test_terms_located_together_are_in_the_arrays_exactly_when_whoosh_has_a_block_for_them(tmp_path):
     from index import termdocs
 
     engine = _disk_engine_with_common_words(tmp_path / "ix")
     arrays = IndexArrays(engine._store.searcher())
     for (reader, _), tdocs in zip(arrays.leaves, arrays._termdocs):
-        held = [termdocs.term_hash(f, t) for f, t in reader._terms.terms()]
+        held = list(reader._terms.terms())
         absent = [termdocs.term_hash("body_en", f"absent{i}".encode()) for i in range(300)]
-        hashes = held + absent
-        for h, slot in zip(hashes, tdocs.find(hashes)):
-            if not tdocs.may_contain(h):
-                assert slot == termdocs.ABSENT
-            elif tdocs.lookup(h) is None:
+        slots = tdocs.find([termdocs.term_hash(f, t) for f, t in held] + absent)
+        for (fieldname, tbytes), slot in zip(held, slots):
+            info = reader._terms.term_info(fieldname, tbytes)
+            if info.is_inlined() or info.doc_frequency() < termdocs.MIN_DOCS:
                 assert slot == termdocs.NOT_HELD
             else:
-                assert slot >= 0 and tdocs.at(slot)[0].tolist() == tdocs.lookup(h)[0].tolist()
-        assert any(s >= 0 for s in tdocs.find(held)), "the test needs terms in the arrays"
+                expected = [d for d, _ in reader.postings(fieldname, tbytes).items_as("weight")]
+                assert slot >= 0
+                assert [d for d in tdocs.at(slot)[0].tolist() if not reader.is_deleted(d)] == expected
+                assert tdocs.count(slot) == info.doc_frequency()
+        assert any(s >= 0 for s in slots), "the test needs terms in the arrays"
+        assert all(s in (termdocs.ABSENT, termdocs.NOT_HELD) for s in slots[len(held):])
+        assert slots[len(held):].count(termdocs.ABSENT) > 250, "the filter turns most absent terms away"
     # A term located before its postings are read gives the same postings as one that was not.
     fresh = IndexArrays(engine._store.searcher())
     pairs = [("body_en", "secur"), ("body_en", "talk"), ("title_en", "report"), ("body_en", "absent")]
