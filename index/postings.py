@@ -128,11 +128,11 @@ class IndexArrays:
             if cached is not None:
                 self._postings.move_to_end(key)
                 return cached
-        ids_parts, weight_parts = [], []
         slots = self.locate([key])[0]
         if slots is None:
             return _EMPTY
         tbytes = self._term_key(fieldname, text)[0]  # type: ignore[index]
+        parts = []
         for leaf, slot in enumerate(slots):
             if slot == termdocs.ABSENT:
                 continue
@@ -140,10 +140,8 @@ class IndexArrays:
             found = (self._termdocs[leaf].at(slot) if slot >= 0  # type: ignore[union-attr]
                      else _dictionary_postings(reader, fieldname, text, tbytes))
             if found is not None:
-                ids, weights = found
-                ids_parts.append(np.add(ids, offset, dtype=np.int64))  # one pass, not a copy and a sum
-                weight_parts.append(weights.astype(np.float32, copy=False))
-        result = (np.concatenate(ids_parts), np.concatenate(weight_parts)) if ids_parts else _EMPTY
+                parts.append((found, offset))
+        result = _joined(parts) if parts else _EMPTY
         with self._lock:
             if key not in self._postings:
                 self._postings[key] = result
@@ -256,6 +254,21 @@ class IndexArrays:
         if docs:
             mask[np.asarray(docs, dtype=np.int64)] = True
         return mask
+
+
+def _joined(parts: list[tuple[tuple[np.ndarray, np.ndarray], int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Segments' (local document numbers, weights), shifted by their offsets, as one pair of
+    arrays: each written once into its place (the segments' arrays are memory-mapped)."""
+    total = sum(len(ids) for (ids, _), _ in parts)
+    out_ids = np.empty(total, dtype=np.int64)
+    out_weights = np.empty(total, dtype=np.float32)
+    at = 0
+    for (ids, weights), offset in parts:
+        end = at + len(ids)
+        np.add(ids, offset, out=out_ids[at:end], dtype=np.int64)
+        out_weights[at:end] = weights
+        at = end
+    return out_ids, out_weights
 
 
 def _load_termdocs(reader: Any) -> TermDocs | None:
