@@ -49,6 +49,7 @@ class IndexArrays:
         self._frequencies: dict[tuple[str, str], int] = {}
         self.size = searcher.doc_count_all()
         self._lengths: dict[str, np.ndarray] = {}
+        self._norms: dict[tuple[str, float, float], np.ndarray] = {}
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached = 0
         self._lock = threading.Lock()
@@ -114,6 +115,15 @@ class IndexArrays:
                         out[offset + i] = reader.doc_field_length(i, fieldname, 0)
             self._lengths[fieldname] = out
         return self._lengths[fieldname]
+
+    def length_norms(self, fieldname: str, b: float, average: float) -> np.ndarray:
+        """BM25's length normalisation of each document in ``fieldname``:
+        ``1 - b + b * length / average``, computed once for the searcher's life."""
+        key = (fieldname, b, average)
+        found = self._norms.get(key)
+        if found is None:
+            found = self._norms[key] = 1.0 - b + b * self.lengths(fieldname) / average
+        return found
 
     def field_length(self, fieldname: str) -> float:
         return float(self.searcher.field_length(fieldname))

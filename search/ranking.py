@@ -53,9 +53,7 @@ class Ranker:
         lang = field_language(fieldname) or ""
         n = max(self.docs_in.get(lang, 0), 1)
         avgfl = self.a.field_length(fieldname) / n or 1.0
-        b = self.w.b
-        dl = self.a.lengths(fieldname)[ids]
-        return ids, tf / (1.0 - b + b * dl / avgfl)
+        return ids, tf / self.a.length_norms(fieldname, self.w.b, avgfl)[ids]
 
     def _group(self, alts: list[Alt]) -> tuple[np.ndarray, np.ndarray]:
         """BM25F of one term over its fields: weighted frequencies summed, then saturated.
