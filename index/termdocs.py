@@ -37,13 +37,16 @@ from typing import Any
 
 import numpy as np
 
+from index.codec import INLINE_LIMIT
+
 MAGIC = b"SRCHTDA3"
 SUFFIX = ".tda"
-#: Terms in at least this many documents are in the arrays. A rare word is in a few
-#: documents of several segments: read from Whoosh's blocks it cost a block read in each
-#: (82 a query on 45,000 articles in 12 segments); in the arrays, all terms with a block
-#: of their own added 51 MB there and took a tenth off the query time on those segments.
-MIN_DOCS = 2
+#: Terms in at least this many documents are in the arrays: every term with a block of its
+#: own, those the codec does not inline. A rare word is in a few documents of several
+#: segments: read from Whoosh's blocks it cost a block read in each (82 a query on 45,000
+#: articles in 12 segments); in the arrays, all terms with a block of their own added 51 MB
+#: there and took a tenth off the query time on those segments.
+MIN_DOCS = INLINE_LIMIT
 #: A term in fewer documents has a single postings block (blocks hold 64, index.codec):
 #: where a segment has no arrays, its block is read directly.
 ONE_BLOCK = 32
