@@ -29,7 +29,6 @@ from typing import Any, Iterable, Iterator
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.formats import Characters, Frequency
-from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
@@ -465,40 +464,3 @@ class BulkSegmentWriter(_TermPostings, SegmentWriter):
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         SegmentWriter.__init__(self, ix, **kwargs)
         self._use_term_pool()
-
-
-class _BulkSubWriter(SubWriterTask):
-    """A worker process of :class:`BulkMpWriter`: documents in, one segment out."""
-
-    def run(self) -> None:
-        ix = self.storage.open_index(self.indexname)
-        writer = self.writer = BulkSegmentWriter(ix, _lk=False, **self.kwargs)
-        while self.running:
-            job = self.jobqueue.get()
-            if job is None:
-                break
-            self._process_file(*job)
-        if not self.running:
-            writer.cancel()
-            return
-        fieldnames = writer.pool.fieldnames
-        segment = writer._finalize_segment()
-        self.resultqueue.put((None, fieldnames, segment), timeout=5)
-
-
-class BulkMpWriter(_TermPostings, MpWriter):
-    """Whoosh's multiprocess writer, each process writing a segment of its own with bulk postings."""
-
-    def __init__(self, ix: Any, procs: int, **kwargs: Any) -> None:
-        MpWriter.__init__(self, ix, procs=procs, multisegment=True, **kwargs)
-        self._use_term_pool()
-
-    def add_document(self, **fields: Any) -> None:
-        MpWriter.add_document(self, **fields)  # buffered for the worker processes
-
-    def _new_task(self) -> SubWriterTask:
-        task = _BulkSubWriter(self.storage, self.indexname, self.jobqueue, self.resultqueue,
-                              self.subargs, True)
-        self.tasks.append(task)
-        task.start()
-        return task

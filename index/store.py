@@ -19,7 +19,7 @@ from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
 from index import termdocs
-from index.bulkwrite import BulkMpWriter, BulkSegmentWriter
+from index.bulkwrite import BulkSegmentWriter
 from index.codec import InliningCodec
 from index.errors import (
     IndexExists,
@@ -28,6 +28,7 @@ from index.errors import (
     IndexVersionError,
     IndexWriteError,
 )
+from index.parallel import BulkMpWriter, SegmentWorkers
 from index.schema import SCHEMA_VERSION, build_schema
 
 META_FILE = "search-index.json"
@@ -270,13 +271,26 @@ class IndexStore:
         finally:
             lock.release()
 
+    @staticmethod
+    def _writer_options(limitmb: int = 256) -> dict[str, Any]:
+        # Segments stay plain files, not one compound file: Whoosh copies parts of
+        # a compound file into memory when it opens it (2.4 GB for 45,000 articles).
+        return {"limitmb": limitmb, "compound": False, "codec": InliningCodec()}
+
+    def segment_workers(self, procs: int) -> SegmentWorkers:
+        """Processes that write segments of this index for :meth:`writer`, kept across commits."""
+        return SegmentWorkers(procs, lambda: self.ix.storage.open_index(INDEX_NAME),
+                              self._writer_options())
+
     @contextmanager
     def writer(self, *, timeout: float = 0.0, procs: int = 1, limitmb: int = 256,
-               merge_all: bool = False) -> Iterator[SegmentWriter]:
+               merge_all: bool = False, workers: SegmentWorkers | None = None) -> Iterator[SegmentWriter]:
         """A writer that commits on success and cancels on error.
 
         Waits up to ``timeout`` seconds for another writer to finish, then raises
         :class:`IndexLocked`. ``merge_all`` merges every segment into one at the commit.
+        With ``procs`` > 1, ``workers`` (see :meth:`segment_workers`) write the documents,
+        or processes started for this commit.
         """
         where = self.path or "memory"
         deadline = time.monotonic() + timeout
@@ -284,15 +298,13 @@ class IndexStore:
             try:
                 # Several processes analyse and write a segment each; the segments are
                 # kept as they are (multisegment), not merged, which would be serial again.
-                # Segments stay plain files, not one compound file: Whoosh copies parts of
-                # a compound file into memory when it opens it (2.4 GB for 45,000 articles).
-                options = {"limitmb": limitmb, "compound": False, "codec": InliningCodec()}
+                options = self._writer_options(limitmb)
                 # Merging every segment takes Whoosh's own writer: its sorting pool spills
                 # to disk, where the bulk writers hold a segment's postings in memory.
                 if merge_all:
                     w = SegmentWriter(self.ix, **options)
                 elif procs > 1:
-                    w = BulkMpWriter(self.ix, procs, **options)
+                    w = BulkMpWriter(self.ix, procs, workers, **options)
                 else:
                     w = BulkSegmentWriter(self.ix, **options)
                 break

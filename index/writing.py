@@ -6,8 +6,9 @@ import datetime as _dt
 import os
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from analyzers import EXACT_LANGUAGES, FOLDED_LANGUAGES, canonical_language, detect_language
 from analyzers.registry import analysis_language
@@ -15,6 +16,7 @@ from analyzers.registry import analysis_language
 from index.bulkwrite import fewer_collections
 from index.documents import Document
 from index.errors import DocumentError, ReadError
+from index.parallel import SegmentWorkers
 from index.readers import MAX_FILE_BYTES, iter_files, read_file
 from index.schema import body_field, exact_field, title_field
 from index.store import IndexStore
@@ -102,19 +104,20 @@ class Indexer:
         report = IndexReport()
         start = time.monotonic()
         batch: list[dict[str, Any]] = []
-        for value in docs:
-            doc = Document.from_value(value)
-            if lang and not doc.lang:
-                doc.lang = lang
-            batch.append(document_fields(doc))
-            report.languages[doc.lang or ""] += 1
-            if len(batch) >= self._batch_limit(report.added):
-                self._commit(batch, [])
+        with self._workers() as workers:
+            for value in docs:
+                doc = Document.from_value(value)
+                if lang and not doc.lang:
+                    doc.lang = lang
+                batch.append(document_fields(doc))
+                report.languages[doc.lang or ""] += 1
+                if len(batch) >= self._batch_limit(report.added):
+                    self._commit(batch, [], workers)
+                    report.added += len(batch)
+                    batch = []
+            if batch:
+                self._commit(batch, [], workers)
                 report.added += len(batch)
-                batch = []
-        if batch:
-            self._commit(batch, [])
-            report.added += len(batch)
         report.seconds = time.monotonic() - start
         return report
 
@@ -137,12 +140,23 @@ class Indexer:
                 pass
         return before, self.store.segment_count()
 
-    def _commit(self, docs: list[dict[str, Any]], delete_paths: list[str]) -> None:
+    @contextmanager
+    def _workers(self) -> Iterator[SegmentWorkers | None]:
+        """The processes that write an indexing run's commits, when there are several."""
+        if self.procs <= 1:
+            yield None
+            return
+        with self.store.segment_workers(self.procs) as workers:
+            yield workers
+
+    def _commit(self, docs: list[dict[str, Any]], delete_paths: list[str],
+                workers: SegmentWorkers | None = None) -> None:
         # One id once per commit: the parallel writer cannot replace a document it has
         # not written yet, so a repeated id keeps only its last version.
         unique = list({fields["id"]: fields for fields in docs}.values())
-        procs = self.procs if len(unique) >= 200 else 1
-        with fewer_collections(), self.store.writer(timeout=self.lock_timeout, procs=procs) as w:
+        procs = self.procs if workers is not None and len(unique) >= 200 else 1
+        with fewer_collections(), self.store.writer(timeout=self.lock_timeout, procs=procs,
+                                                    workers=workers) as w:
             for path in delete_paths:
                 w.delete_by_term("path", path)
             for fields in unique:
@@ -174,58 +188,59 @@ class Indexer:
                 report.failed.append((path, error.reason))
             else:
                 files.append(path)
-        seen: set[str] = set()
-        batch: list[dict[str, Any]] = []
-        replaced: list[str] = []
-        docs_done = 0
-        docs_committed = 0
-        for n, path in enumerate(files, 1):
-            seen.add(path)
-            try:
-                read = read_file(path, max_bytes=self.max_file_bytes, known_sha=known.get(path))
-            except ReadError as exc:
-                report.failed.append((path, exc.reason))
-                continue
-            report.files += 1
-            if read.unchanged:
-                report.unchanged += 1
-                continue
-            filekey = f"{path}\t{read.sha}"
-            fields_of_file = []
-            try:
-                for doc in read.documents:
-                    if lang and not doc.lang:
-                        doc.lang = lang
-                    fields_of_file.append(document_fields(doc, filekey))
-            except DocumentError as exc:
-                report.failed.append((path, str(exc)))
-                continue
-            for warning in read.warnings:
-                report.warnings.append((path, warning))
-            if path in known:
-                replaced.append(path)
-                report.updated += len(fields_of_file)
-            else:
-                report.added += len(fields_of_file)
-            for f in fields_of_file:
-                report.languages[f["lang"]] += 1
-            batch.extend(fields_of_file)
-            docs_done += len(fields_of_file)
-            if len(batch) >= self._batch_limit(docs_committed):
-                self._commit(batch, replaced)
-                docs_committed += len(batch)
+        with self._workers() as workers:
+            seen: set[str] = set()
+            batch: list[dict[str, Any]] = []
+            replaced: list[str] = []
+            docs_done = 0
+            docs_committed = 0
+            for n, path in enumerate(files, 1):
+                seen.add(path)
+                try:
+                    read = read_file(path, max_bytes=self.max_file_bytes, known_sha=known.get(path))
+                except ReadError as exc:
+                    report.failed.append((path, exc.reason))
+                    continue
+                report.files += 1
+                if read.unchanged:
+                    report.unchanged += 1
+                    continue
+                filekey = f"{path}\t{read.sha}"
+                fields_of_file = []
+                try:
+                    for doc in read.documents:
+                        if lang and not doc.lang:
+                            doc.lang = lang
+                        fields_of_file.append(document_fields(doc, filekey))
+                except DocumentError as exc:
+                    report.failed.append((path, str(exc)))
+                    continue
+                for warning in read.warnings:
+                    report.warnings.append((path, warning))
+                if path in known:
+                    replaced.append(path)
+                    report.updated += len(fields_of_file)
+                else:
+                    report.added += len(fields_of_file)
+                for f in fields_of_file:
+                    report.languages[f["lang"]] += 1
+                batch.extend(fields_of_file)
+                docs_done += len(fields_of_file)
+                if len(batch) >= self._batch_limit(docs_committed):
+                    self._commit(batch, replaced, workers)
+                    docs_committed += len(batch)
+                    if committed:
+                        committed([f["id"] for f in batch])
+                    batch, replaced = [], []
+                if progress:
+                    progress(n, len(files), docs_done)
+            failed_paths = {p for p, _ in report.failed}
+            vanished = [p for p in known if p not in seen and p not in failed_paths
+                        and any(p == r or p.startswith(r.rstrip(os.sep) + os.sep) for r in roots)]
+            if batch or replaced or vanished:
+                self._commit(batch, replaced + vanished, workers)
                 if committed:
                     committed([f["id"] for f in batch])
-                batch, replaced = [], []
-            if progress:
-                progress(n, len(files), docs_done)
-        failed_paths = {p for p, _ in report.failed}
-        vanished = [p for p in known if p not in seen and p not in failed_paths
-                    and any(p == r or p.startswith(r.rstrip(os.sep) + os.sep) for r in roots)]
-        if batch or replaced or vanished:
-            self._commit(batch, replaced + vanished)
-            if committed:
-                committed([f["id"] for f in batch])
         if vanished:
             report.removed = len(vanished)
         report.seconds = time.monotonic() - start

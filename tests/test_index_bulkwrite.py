@@ -9,7 +9,8 @@ import pytest
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
-from index.bulkwrite import BulkMpWriter, BulkSegmentWriter, TermPool
+from index.bulkwrite import BulkSegmentWriter, TermPool
+from index.parallel import BulkMpWriter
 from index.codec import InliningCodec
 from index.schema import build_schema
 from index.writing import document_fields
