@@ -107,3 +107,18 @@ def test_index_optimize_merges_the_segments_and_stats_counts_them(run, tmp_path)
     assert "Merged 3 segments into 1." in result.output
     assert "90 documents" in run("stats").output and "in 1 segment," in run("stats").output
     assert "already one segment" in run("index", str(folder), "--optimize").output
+
+
+def test_index_analyses_on_as_many_processes_as_asked_each_writing_a_segment(run, tmp_path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text("\n".join(json.dumps(
+        {"id": str(j), "lang": "en", "title": f"report {j}", "text": f"summit talks {j}"})
+        for j in range(300)), encoding="utf-8")
+    assert run("index", str(folder), "--procs", "2").exit_code == 0
+    stats = run("stats").output
+    assert "300 documents" in stats and "in 2 segments" in stats
+    assert json.loads(run("query", "report 299", "--json").output)["hits"][0]["id"] == "299"
+    result = run("index", str(folder), "--rebuild", "--procs", "1")
+    assert result.exit_code == 0, result.output
+    assert "in 1 segment," in run("stats").output
