@@ -44,7 +44,7 @@ def fewer_collections(young: int = 20_000) -> Iterator[None]:
     Analysis and postings allocate millions of small objects that reference counting
     frees; with the default threshold (700) the collector ran some 3,300 times over
     1,500 articles and took 2.4 s of 42 (0.4 s at 20,000). The setting is the
-    process's: worker processes forked meanwhile inherit it; it is restored after.
+    process's (worker processes set their own for their lifetime); it is restored after.
     """
     before = gc.get_threshold()
     gc.set_threshold(max(before[0], young), *before[1:])
@@ -70,7 +70,7 @@ class TermPool:
         self.ordered = True
 
     def terms_of(self, fieldname: str) -> dict[Any, tuple[array, array, bytearray, array]]:
-        """The field's terms, to add postings to (see ``_TermPostings.add_document``)."""
+        """The field's terms, to add postings to (see ``TermPostings.add_document``)."""
         self.fieldnames.add(fieldname)
         terms = self.fields.get(fieldname)
         if terms is None:
@@ -132,7 +132,7 @@ class TermPool:
         self.fields.clear()
 
 
-class _TermPostings:
+class TermPostings:
     """What both writers share: the term pool, the fast document path, the bulk flush."""
 
     pool: Any
@@ -458,7 +458,7 @@ class _TermEncoder:
         return head + pack_long(begin) + pack_int(position - begin), blocks
 
 
-class BulkSegmentWriter(_TermPostings, SegmentWriter):
+class BulkSegmentWriter(TermPostings, SegmentWriter):
     """Whoosh's segment writer with postings gathered per term (see the module's text)."""
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:

@@ -26,7 +26,7 @@ from typing import Any, Callable
 from whoosh.multiproc import MpWriter
 from whoosh.writing import SegmentWriter
 
-from index.bulkwrite import BulkSegmentWriter, _TermPostings, fewer_collections
+from index.bulkwrite import BulkSegmentWriter, TermPostings, fewer_collections
 from index.errors import IndexWriteError
 
 #: The documents a worker is sent at a time.
@@ -198,7 +198,7 @@ def _work(open_index: Callable[[], Any], options: dict[str, Any], jobs: Any, res
                 error = f"{type(exc).__name__}: {exc}"
 
 
-class BulkMpWriter(_TermPostings, MpWriter):
+class BulkMpWriter(TermPostings, MpWriter):
     """Whoosh's multiprocess writer on :class:`SegmentWorkers`: a segment per worker, not merged.
 
     Without ``workers`` it starts its own for this one commit.

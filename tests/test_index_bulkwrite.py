@@ -217,13 +217,13 @@ def test_indexing_runs_the_cycle_collector_less_often_and_restores_it(tmp_path, 
 
     before = gc.get_threshold()
     during = []
-    add = bulkwrite._TermPostings.add_document
+    add = bulkwrite.TermPostings.add_document
 
     def watched(self, **fields):
         during.append(gc.get_threshold()[0])
         return add(self, **fields)
 
-    monkeypatch.setattr(bulkwrite._TermPostings, "add_document", watched)
+    monkeypatch.setattr(bulkwrite.TermPostings, "add_document", watched)
     Indexer(IndexStore.create(tmp_path / "ix")).add([{"id": "1", "text": "summit security", "lang": "en"}])
     assert during and min(during) >= 20_000 > before[0]
     assert gc.get_threshold() == before
