@@ -229,12 +229,12 @@ class BulkMpWriter(TermPostings, MpWriter):
         self.docbuffer = []
 
     def _commit(self, mergetype: Any, optimize: Any, merge: Any) -> None:
-        if self.docbuffer:
-            self._enqueue()
-        self.workers.end()
-        # Older segments are merged here while the workers write theirs.
-        finalsegments = self._merge_segments(mergetype, optimize, merge)
         try:
+            if self.docbuffer:
+                self._enqueue()
+            self.workers.end()
+            # Older segments are merged here while the workers write theirs.
+            finalsegments = self._merge_segments(mergetype, optimize, merge)
             finalsegments += self.workers.segments()
         except BaseException:
             self.cancel()  # releases the lock; nothing of this commit is kept
