@@ -23,7 +23,6 @@ import threading
 import time
 from typing import Any, Callable
 
-from whoosh.multiproc import MpWriter
 from whoosh.writing import SegmentWriter
 
 from index.bulkwrite import BulkSegmentWriter, TermPostings, fewer_collections
@@ -198,21 +197,20 @@ def _work(open_index: Callable[[], Any], options: dict[str, Any], jobs: Any, res
                 error = f"{type(exc).__name__}: {exc}"
 
 
-class BulkMpWriter(TermPostings, MpWriter):
-    """Whoosh's multiprocess writer on :class:`SegmentWorkers`: a segment per worker, not merged.
+class BulkMpWriter(TermPostings, SegmentWriter):
+    """A writer whose documents :class:`SegmentWorkers` write, a segment per worker, not merged.
 
-    Without ``workers`` it starts its own for this one commit.
+    Without ``workers`` it starts its own for this one commit. Deletions, and merging
+    older segments at the commit, happen here as in Whoosh's segment writer.
     """
 
     def __init__(self, ix: Any, procs: int, workers: SegmentWorkers | None = None,
                  batchsize: int = CHUNK, **kwargs: Any) -> None:
-        SegmentWriter.__init__(self, ix, **kwargs)  # MpWriter's own queues and tasks are not used
+        SegmentWriter.__init__(self, ix, **kwargs)
         self._use_term_pool()
-        self.procs, self.batchsize, self.multisegment = procs, batchsize, True
-        self.tasks: list[Any] = []
+        self.batchsize = batchsize
         self.docbuffer: list[dict[str, Any]] = []
-        self._grouping = 0
-        self._added_sub = False
+        self._sent = False
         self._owns_workers = workers is None
         if workers is None:
             workers = SegmentWorkers(procs, lambda: ix.storage.open_index(ix.indexname), kwargs)
@@ -222,13 +220,16 @@ class BulkMpWriter(TermPostings, MpWriter):
         self.docbuffer.append(fields)
         if len(self.docbuffer) >= self.batchsize:
             self._enqueue()
-        self._added_sub = True
+        self._sent = True
 
     def _enqueue(self) -> None:
         self.workers.send(self.docbuffer)
         self.docbuffer = []
 
-    def _commit(self, mergetype: Any, optimize: Any, merge: Any) -> None:
+    def commit(self, mergetype: Any = None, optimize: Any = None, merge: Any = None) -> None:
+        if not self._sent:  # deletions only
+            return SegmentWriter.commit(self, mergetype=mergetype, optimize=optimize, merge=merge)
+        self._check_state()
         try:
             if self.docbuffer:
                 self._enqueue()
@@ -242,7 +243,7 @@ class BulkMpWriter(TermPostings, MpWriter):
         finally:
             if self._owns_workers:
                 self.workers.close()
-        if self._added:
+        if self._added:  # a merge wrote into this writer's own segment
             finalsegments.append(self._finalize_segment())
         else:
             self._close_segment()
@@ -252,7 +253,7 @@ class BulkMpWriter(TermPostings, MpWriter):
     def cancel(self) -> None:
         # What the workers hold belongs to this commit: they are stopped, and start anew.
         self.workers.terminate()
-        MpWriter.cancel(self)
+        SegmentWriter.cancel(self)
 
 
 def _end_with(parent: int) -> None:
