@@ -101,6 +101,20 @@ def test_bulk_writer_files_are_byte_for_byte_whooshs(tmp_path):
     assert [name for name in ours if ours[name] != theirs[name]] == []
 
 
+def test_a_field_written_a_few_postings_at_a_time_gives_the_same_bytes(tmp_path, monkeypatch):
+    # A field's postings become Python lists a slice at a time; a term with more
+    # postings than a slice gets a slice of its own.
+    import index.bulkwrite as bulkwrite
+
+    docs = _documents()
+    _index(tmp_path / "whole", lambda ix: BulkSegmentWriter(ix, compound=False, codec=InliningCodec()), docs)
+    monkeypatch.setattr(bulkwrite, "_SLICE", 7)
+    _index(tmp_path / "sliced", lambda ix: BulkSegmentWriter(ix, compound=False, codec=InliningCodec()), docs)
+    whole, sliced = _segment_files(tmp_path / "whole"), _segment_files(tmp_path / "sliced")
+    assert "pst" in whole and sorted(whole) == sorted(sliced)
+    assert [name for name in whole if whole[name] != sliced[name]] == []
+
+
 def test_postings_are_pickled_at_protocol_4_in_blocks_and_in_the_dictionary(tmp_path):
     import io
     import pickle
