@@ -447,7 +447,6 @@ class _Dictionary:
             self.tindex.lastkey = self.lastkey
 
 
-_UINT_SIZE = len(pack_uint(0))
 _KEY_VALUE_LENGTHS = struct.Struct("!ii")  # before each entry of Whoosh's hash files
 _TERMINFO = struct.Struct("!BfIBBfII")  # W3TermInfo's fixed part
 
