@@ -402,16 +402,12 @@ def write_postings(fieldwriter: Any, schema: Any, lengths: Any, pool: TermPool, 
             prefix = pack_ushort(fieldwriter._fieldid)
             field_lengths = ([lengths.doc_field_length(d, fieldname) for d in range(doc_count)]
                              if lengths is not None else [])
-            field_key = termdocs.field_key(fieldname)
         assert encode is not None
-        if len(ids) == 1:
-            doc_lengths = [field_lengths[ids[0]]] if field_lengths else [0]
-        else:
-            doc_lengths = [field_lengths[d] for d in ids] if field_lengths else [0] * len(ids)
+        doc_lengths = [field_lengths[d] for d in ids] if field_lengths else [0] * len(ids)
         info, blocks = encode(ids, weights, values, doc_lengths)
         dictionary.add(prefix + tbytes, info)
         if arrays is not None:
-            h = arrays.term_of_field(field_key, tbytes)
+            h = arrays.term(fieldname, tbytes)
             if blocks and len(ids) >= termdocs.MIN_DOCS:  # as termdocs.build reads them back
                 arrays.frequent(h, ids, weights, blocks, list(range(0, len(ids), encode.limit)))
     dictionary.close()

@@ -71,18 +71,10 @@ ABSENT = -2
 NOT_HELD = -1
 
 
-def field_key(fieldname: str) -> bytes:
-    """What a field's term keys start with (see :func:`term_hash`)."""
-    return fieldname.encode("utf-8") + b"\0"
-
-
 def term_hash(fieldname: str, tbytes: bytes) -> int:
     """A stable 64-bit key of one term of one field."""
-    return _key_hash(field_key(fieldname) + tbytes)
-
-
-def _key_hash(key: bytes) -> int:
-    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little")
+    digest = hashlib.blake2b(fieldname.encode("utf-8") + b"\0" + tbytes, digest_size=8).digest()
+    return int.from_bytes(digest, "little")
 
 
 def _bloom_bits(hashes: np.ndarray, nbits: int) -> np.ndarray:
@@ -277,11 +269,7 @@ class SegmentArrays:
 
     def term(self, fieldname: str, tbytes: bytes) -> int:
         """Count a term of the segment (for the Bloom filter); returns its hash."""
-        return self.term_of_field(field_key(fieldname), tbytes)
-
-    def term_of_field(self, key: bytes, tbytes: bytes) -> int:
-        """:meth:`term` with the field's :func:`field_key` at hand."""
-        h = _key_hash(key + tbytes)
+        h = term_hash(fieldname, tbytes)
         self.every_term.append(h)
         return h
 
