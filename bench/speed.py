@@ -12,6 +12,12 @@ itself costs). Then query latency with snippets, single thread, warm, over
 ../shared/data/speed/queries-mixed.jsonl, for both indexes; and a cold
 `search query` command.
 
+    python bench/speed.py --docs 6000 --rounds 3   # engine and analyzers alone alternately, 3 times
+
+The ratio of the engine to the analyzers alone compares two runs made one after
+the other; where the machine's speed drifts, ``--rounds`` repeats the pair and
+prints every round's ratio, the table then showing the round with the median one.
+
     python bench/speed.py --optimize         # then merge the segments, and again
 
 With ``--optimize`` the run then merges the engine's segments into one
@@ -199,6 +205,9 @@ def main() -> None:
     ap.add_argument("--procs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--queries", type=int, default=2000, help="how many queries to time")
     ap.add_argument("--skip-one-process", action="store_true", help="do not index with 1 process")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="index with the engine and with the analyzers alone this many times, "
+                         "alternately, and print each round's ratio")
     ap.add_argument("--engine-only", action="store_true",
                     help="no references (analyzers alone, plain Whoosh): for runs at 100,000+ articles")
     ap.add_argument("--keep", help="keep the engine's index in this folder")
@@ -207,6 +216,8 @@ def main() -> None:
     ap.add_argument("--queries-only", nargs=2, metavar=("ENGINE_INDEX", "PLAIN_INDEX"),
                     help="skip indexing: time queries on two indexes an earlier run kept")
     args = ap.parse_args()
+    if args.rounds < 1:
+        ap.error("--rounds must be 1 or more")
     if args.queries_only:
         report_queries(*args.queries_only, args.queries)
         return
@@ -222,10 +233,23 @@ def main() -> None:
     if not args.skip_one_process and args.procs > 1:
         one = in_process(run_engine, engine_path, args.docs, args.repeat, 1)
         rows.append(("engine, 1 process", one))
-    eng = in_process(run_engine, engine_path, args.docs, args.repeat, args.procs)
+    pairs = []
+    for _ in range(1 if args.engine_only else args.rounds):
+        eng = in_process(run_engine, engine_path, args.docs, args.repeat, args.procs)
+        ana = None if args.engine_only else in_process(run_analyzers, args.docs, args.repeat, args.procs)
+        pairs.append((eng, ana))
+    if len(pairs) > 1:
+        # The machine's speed drifts between runs: each round's pair ran back to back, and
+        # the table shows the round with the median ratio.
+        ratios = [e["seconds"] / a["seconds"] for e, a in pairs]
+        print("\nengine / analyzers alone, round by round (engine s, analyzers s):")
+        for i, ((e, a), r) in enumerate(zip(pairs, ratios), 1):
+            print(f"  round {i}: {e['seconds']:.1f} / {a['seconds']:.1f} = {r:.2f}x")
+        eng, ana = pairs[sorted(range(len(pairs)), key=ratios.__getitem__)[len(pairs) // 2]]
+    else:
+        eng, ana = pairs[0]
     rows.append((f"engine, {args.procs} processes", eng))
-    if not args.engine_only:
-        ana = in_process(run_analyzers, args.docs, args.repeat, args.procs)
+    if ana is not None:
         rows.append((f"analyzers alone, {args.procs} processes", ana))
         plain = in_process(run_plain, plain_path, args.docs, args.repeat, args.procs)
         rows.append((f"plain Whoosh, {args.procs} processes", plain))
