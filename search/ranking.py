@@ -21,6 +21,18 @@ from search.builder import Alt, Plan, Unit, Weights
 
 
 @dataclass
+class _Placement:
+    """How one language's documents are reordered by where the query's words stand."""
+
+    pairs: list[tuple[str, str]]  # the body terms of the query's words
+    unit_of: dict[str, int]       # each term's word, numbered in the query's order
+    words: int
+    proximity: float
+    lead: float
+    adjacent: float
+
+
+@dataclass
 class Ranked:
     docnums: list[int]
     scores: list[float]
@@ -150,7 +162,8 @@ class Ranker:
             key = key + full * 1e9
         depth = offset + limit
         placed = self._placement_terms(plan)
-        pool = max(depth, self.w.placement_depth) if placed else depth
+        reordered = self.w.unmarked_depth if placed and plan.unmarked else self.w.placement_depth
+        pool = max(depth, reordered) if placed else depth
         if total > pool * 4:
             top = np.argpartition(-key, pool)[:pool]
             candidates, key = candidates[top], key[top]
@@ -159,7 +172,8 @@ class Ranker:
         terms = plan.terms()
         self._find_holders(candidates, [(f, t) for f, texts in terms.items() for t in texts])
         if placed:
-            candidates = self._by_placement(candidates, key, score, placed)
+            head = self._by_placement(candidates[:reordered], key, score, placed)
+            candidates = np.concatenate([head, candidates[reordered:]])
         docs = candidates[offset:depth]
         matched_terms = [self._terms_in(int(d), terms) for d in docs]
         return Ranked([int(d) for d in docs], [float(score[d]) for d in docs], total,
@@ -182,12 +196,12 @@ class Ranker:
             out += found
         return out
 
-    def _placement_terms(self, plan: Plan) -> dict[int, tuple[list[tuple[str, str]], dict[str, int],
-                                                               float, float]]:
-        """Per language code: the body terms of the query's words, each word's number, the weights."""
+    def _placement_terms(self, plan: Plan) -> dict[int, _Placement]:
+        """Per language code: the body terms of the query's words and how to weigh where they stand."""
         out = {}
         for alang, units in plan.units.items():
-            weight = self.w.proximity.get(alang, 0.0)
+            unmarked = alang in plan.unmarked
+            weight = self.w.unmarked_proximity if unmarked else self.w.proximity.get(alang, 0.0)
             lead = self.w.lead.get(alang, 0.0)
             if not (weight or lead) or alang not in self.alang_values:
                 continue
@@ -201,38 +215,40 @@ class Ranker:
                     if fieldname == first and text not in unit_of:
                         unit_of[text] = i
                         pairs.append((fieldname, text))
-            if len(set(unit_of.values())) > 1:
-                out[self.alang_values.index(alang)] = (pairs, unit_of, weight, lead)
+            words = len(set(unit_of.values()))
+            if words > 1:
+                out[self.alang_values.index(alang)] = _Placement(
+                    pairs, unit_of, words, weight, lead, self.w.unmarked_adjacent if unmarked else 0.0)
         return out
 
     def _by_placement(self, candidates: np.ndarray, key: np.ndarray, score: np.ndarray,
-                      placed: dict[int, tuple[list[tuple[str, str]], dict[str, int], float, float]],
-                      ) -> np.ndarray:
-        """The first candidates reordered with where their words stand.
+                      placed: dict[int, _Placement]) -> np.ndarray:
+        """The candidates reordered with where their words stand.
 
         A document whose query words stand together (in windows of a clause and of
         a sentence) gains up to ``proximity`` times its score: Vietnamese words are matched
         syllable by syllable, and syllables found apart rarely make the word asked for.
-        One whose lead holds the words gains up to ``lead`` times: it is about them.
+        Typed without marks, consecutive words found side by side gain up to ``adjacent``
+        times more. One whose lead holds the words gains up to ``lead`` times: it is about them.
         """
-        n = min(len(candidates), self.w.placement_depth)
-        head = key[:n].astype(np.float64)
-        for i in range(n):
-            docnum = int(candidates[i])
-            found = placed.get(int(self.alang[docnum]))
-            if found is None:
+        head = key[:len(candidates)].astype(np.float64)
+        for i, docnum in enumerate(candidates.tolist()):
+            p = placed.get(int(self.alang[docnum]))
+            if p is None:
                 continue
-            pairs, unit_of, weight, lead = found
-            occurrences = sorted((start, unit_of[text]) for start, _, text in self.spans(docnum, pairs))
-            words = len(set(unit_of.values()))
+            spans = [(start, end, p.unit_of[text]) for start, end, text in self.spans(docnum, p.pairs)]
+            occurrences = sorted((start, word) for start, _, word in spans)
             windows = self.w.proximity_windows
             covered = sum(_window_coverage(occurrences, width) for width in windows) / len(windows)
             in_lead = len({word for start, word in occurrences if start < self.w.lead_chars})
-            bonus = score[docnum] * (weight * covered + lead * in_lead) / words
+            share = (p.proximity * covered + p.lead * in_lead) / p.words
+            if p.adjacent:
+                share += p.adjacent * _side_by_side(spans) / (p.words - 1)
+            bonus = score[docnum] * share
             head[i] += bonus
             score[docnum] += bonus  # the score shown is the one the order follows
-        order = np.lexsort((candidates[:n], -head))
-        return np.concatenate([candidates[:n][order], candidates[n:]])
+        order = np.lexsort((candidates, -head))
+        return candidates[order]
 
     def _terms_in(self, docnum: int, terms: dict[str, set[str]]) -> list[tuple[str, str]]:
         """The (field, term) pairs ``docnum`` holds, rarest first."""
@@ -289,6 +305,18 @@ def _sum_by_document(ids: np.ndarray, weights: np.ndarray, size: int) -> tuple[n
     np.not_equal(ids[1:], ids[:-1], out=first[1:])
     starts = np.flatnonzero(first)
     return ids[starts], np.add.reduceat(weights[order], starts)
+
+
+#: Two words are side by side when at most this many characters part them (a space, a hyphen).
+SIDE_BY_SIDE_GAP = 2
+
+
+def _side_by_side(spans: list[tuple[int, int, int]]) -> int:
+    """How many of the query's words (``(start, end, word)``, words numbered in the query's
+    order) are followed somewhere by the next word, at most :data:`SIDE_BY_SIDE_GAP` apart."""
+    starts = {(start, word) for start, _, word in spans}
+    return len({word for _, end, word in spans
+                if any((end + gap, word + 1) in starts for gap in range(1, SIDE_BY_SIDE_GAP + 1))})
 
 
 def _window_coverage(occurrences: list[tuple[int, int]], width: int) -> int:

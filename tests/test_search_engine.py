@@ -220,13 +220,30 @@ def _proximity_docs():
 
 def test_vietnamese_syllables_found_together_rank_above_the_same_syllables_apart():
     # Whole-word bonuses off: only where the syllables stand can tell the two apart.
-    plain = Engine.in_memory(weights=Weights(compound=0.0, pair=0.0, proximity={}))
+    plain = Engine.in_memory(weights=Weights(compound=0.0, pair=0.0, proximity={},
+                                             unmarked_proximity=0.0, unmarked_adjacent=0.0))
     near = Engine.in_memory(weights=Weights(compound=0.0, pair=0.0))
     for engine in (plain, near):
         engine.add(_proximity_docs())
     for query in ("an ninh hạt nhân", "an ninh hat nhan"):
         assert [h.id for h in plain.search(query)] == ["apart", "together"], "shorter wins on BM25"
         assert [h.id for h in near.search(query)] == ["together", "apart"]
+
+
+def test_typed_without_marks_syllables_side_by_side_in_the_query_order_rank_first():
+    # The same four syllables in one clause of each text; only their order tells them apart.
+    docs = [
+        {"id": "scrambled", "lang": "vi", "title": "Tin", "text": "Nhân dân Ninh Bình gieo hạt, an tâm."},
+        {"id": "in-order", "lang": "vi", "title": "Tin", "text": "Đại biểu bàn về an ninh hạt nhân."},
+    ]
+    apart = Engine.in_memory(weights=Weights(compound=0.0, pair=0.0, unmarked_adjacent=0.0))
+    side = Engine.in_memory(weights=Weights(compound=0.0, pair=0.0))
+    for engine in (apart, side):
+        engine.add(docs)
+    assert [h.id for h in apart.search("an ninh hat nhan")] == ["scrambled", "in-order"], "a tie"
+    assert [h.id for h in side.search("an ninh hat nhan")] == ["in-order", "scrambled"]
+    # With marks the segmenter finds the words: the order of syllables weighs nothing more.
+    assert [h.id for h in side.search("an ninh hạt nhân")] == ["scrambled", "in-order"]
 
 
 def test_pages_of_a_reordered_ranking_neither_repeat_nor_skip_results(engine):
