@@ -54,6 +54,8 @@ class IndexArrays:
         self._cached = 0
         self._lock = threading.Lock()
         self._alive: np.ndarray | None = None
+        #: Whether any document is deleted (else every document is alive).
+        self.has_deletions = any(reader.has_deletions() for reader, _ in self.leaves)
         self._codes: dict[str, tuple[list[str], np.ndarray]] = {}
 
     # -- per document ---------------------------------------------------------

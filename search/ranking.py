@@ -59,9 +59,10 @@ class Ranker:
         ids, tf = self.a.postings(fieldname, text)
         if not len(ids):
             return ids, tf
-        alive = self.a.alive[ids]
-        if not alive.all():
-            ids, tf = ids[alive], tf[alive]
+        if self.a.has_deletions:  # a deleted document counts in no term's documents
+            alive = self.a.alive[ids]
+            if not alive.all():
+                ids, tf = ids[alive], tf[alive]
         lang = field_language(fieldname) or ""
         n = max(self.docs_in.get(lang, 0), 1)
         avgfl = self.a.field_length(fieldname) / n or 1.0
