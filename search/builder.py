@@ -260,8 +260,7 @@ class QueryBuilder:
             if units:
                 plan.units[lang] = units
                 plan.bonus[lang] = bonus
-                if lang in FOLDED_LANGUAGES and not any(
-                        has_diacritics(c.text) for group in parsed.groups for c in group):
+                if lang in FOLDED_LANGUAGES and _typed_without_marks(parsed):
                     plan.unmarked.add(lang)
             for clause in parsed.negative:
                 u, _ = self._clause(clause, lang)
@@ -270,3 +269,10 @@ class QueryBuilder:
         if parsed.date_from or parsed.date_to:
             plan.date = DateRange("day", parsed.date_from, parsed.date_to)
         return plan
+
+
+def _typed_without_marks(parsed: ParsedQuery) -> bool:
+    """Mostly Latin letters and not one mark: how Vietnamese is often typed (``an ninh hat nhan``)."""
+    text = " ".join(c.text for group in parsed.groups for c in group)
+    letters = [ch for ch in text if ch.isalpha()]
+    return not has_diacritics(text) and sum(ch.isascii() for ch in letters) * 2 > len(letters)

@@ -163,7 +163,9 @@ class Ranker:
             key = key + full * 1e9
         depth = offset + limit
         placed = self._placement_terms(plan)
-        reordered = self.w.unmarked_depth if placed and plan.unmarked else self.w.placement_depth
+        # Deeper for a query typed without marks, unless the filter leaves out its language.
+        unmarked = plan.unmarked if lang is None else plan.unmarked & {lang}
+        reordered = self.w.unmarked_depth if placed and unmarked else self.w.placement_depth
         pool = max(depth, reordered) if placed else depth
         if total > pool * 4:
             top = np.argpartition(-key, pool)[:pool]

@@ -246,6 +246,21 @@ def test_typed_without_marks_syllables_side_by_side_in_the_query_order_rank_firs
     assert [h.id for h in side.search("an ninh hạt nhân")] == ["scrambled", "in-order"]
 
 
+@pytest.mark.parametrize("query, unmarked", [
+    ("an ninh hat nhan", {"vi"}),
+    ("an ninh hạt nhân", set()),
+    ("ядерная безопасность", set()),  # no marks, but no Latin letters: not Vietnamese
+    ("МАГАТЭ IAEA", set()),
+])
+def test_only_latin_letters_without_a_mark_are_read_as_vietnamese_typed_without_marks(query, unmarked):
+    from index.schema import build_schema
+    from search.builder import QueryBuilder
+    from search.query import parse
+
+    plan = QueryBuilder(build_schema()).build(parse(query), ["vi", "ru"])
+    assert plan.unmarked == unmarked
+
+
 def test_pages_of_a_reordered_ranking_neither_repeat_nor_skip_results(engine):
     engine.add(_proximity_docs() + [
         {"id": f"n{i}", "lang": "vi", "title": f"Tin {i}",
