@@ -15,6 +15,8 @@ from math import log
 
 import numpy as np
 
+from analyzers.registry import OTHER
+
 from index.postings import IndexArrays
 from index.schema import field_language
 from search.builder import Alt, Plan, Unit, Weights
@@ -162,9 +164,12 @@ class Ranker:
             full = (coverage[candidates] >= need) & (need <= self.w.strict_words)
             key = key + full * 1e9
         depth = offset + limit
-        placed = self._placement_terms(plan)
-        # Deeper for a query typed without marks, unless the filter leaves out its language.
+        # Typed without marks: unless the filter leaves its language out, or the query is
+        # surely in another (English is typed without marks too).
         unmarked = plan.unmarked if lang is None else plan.unmarked & {lang}
+        if query_lang not in (None, OTHER):
+            unmarked = unmarked & {query_lang}
+        placed = self._placement_terms(plan, unmarked)
         reordered = self.w.unmarked_depth if placed and unmarked else self.w.placement_depth
         pool = max(depth, reordered) if placed else depth
         if total > pool * 4:
@@ -199,11 +204,12 @@ class Ranker:
             out += found
         return out
 
-    def _placement_terms(self, plan: Plan) -> dict[int, _Placement]:
-        """Per language code: the body terms of the query's words and how to weigh where they stand."""
+    def _placement_terms(self, plan: Plan, unmarked_in: set[str]) -> dict[int, _Placement]:
+        """Per language code: the body terms of the query's words and how to weigh where they stand
+        (``unmarked_in``: the languages the query was typed in without marks)."""
         out = {}
         for alang, units in plan.units.items():
-            unmarked = alang in plan.unmarked
+            unmarked = alang in unmarked_in
             weight = self.w.unmarked_proximity if unmarked else self.w.proximity.get(alang, 0.0)
             lead = self.w.lead.get(alang, 0.0)
             if not (weight or lead) or alang not in self.alang_values:

@@ -246,6 +246,20 @@ def test_typed_without_marks_syllables_side_by_side_in_the_query_order_rank_firs
     assert [h.id for h in side.search("an ninh hạt nhân")] == ["scrambled", "in-order"]
 
 
+def test_an_english_query_is_not_read_as_vietnamese_typed_without_marks_unless_filtered_to_it():
+    docs = [
+        {"id": "scrambled", "lang": "vi", "title": "Tin",
+         "text": "Hội nghị summit security nuclear ở Seoul diễn ra hôm qua."},
+        {"id": "in-order", "lang": "vi", "title": "Tin",
+         "text": "Hội nghị nuclear security summit ở Seoul diễn ra hôm qua."},
+    ]
+    engine = Engine.in_memory(weights=Weights(compound=0.0, pair=0.0))
+    engine.add(docs)
+    query = "What happened at the nuclear security summit in Seoul?"  # surely English
+    assert [h.id for h in engine.search(query)] == ["scrambled", "in-order"], "a tie"
+    assert [h.id for h in engine.search(query, lang="vi")] == ["in-order", "scrambled"]
+
+
 @pytest.mark.parametrize("query, unmarked", [
     ("an ninh hat nhan", {"vi"}),
     ("an ninh hạt nhân", set()),
