@@ -106,6 +106,47 @@ def test_workers_of_a_single_thread_each_take_connections(tmp_path):
         server.wait(timeout=30)
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forked workers need fork()")
+def test_connections_kept_alive_between_requests_do_not_keep_new_clients_out(tmp_path):
+    import http.client
+
+    index = tmp_path / "ix"
+    with Engine.create(index) as engine:
+        engine.index_paths([SAMPLES])
+    port = _free_port()
+    code = ("import sys; from web.serve import serve; "
+            "serve(sys.argv[1], '127.0.0.1', int(sys.argv[2]), workers=2, threads=1)")
+    server = subprocess.Popen([sys.executable, "-c", code, str(index), str(port)], cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    path = "/api/search?" + urllib.parse.urlencode({"q": "an ninh hat nhan"})
+    held = []
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        # Each connection asks once and stays open, as a browser's do: two workers of one
+        # thread each are then holding four times as many idle connections as threads.
+        for _ in range(8):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", path)
+            response = conn.getresponse()
+            assert response.status == 200 and json.load(response)["hits"][0]["lang"] == "vi"
+            assert response.getheader("Connection") != "close"
+            held.append(conn)
+        # The held connections still answer when they ask again.
+        held[0].request("GET", path)
+        assert held[0].getresponse().status == 200
+    finally:
+        for conn in held:
+            conn.close()
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def test_serve_with_workers_on_a_missing_index_says_how_to_fill_it(tmp_path):
     from click.testing import CliRunner
 

@@ -25,8 +25,6 @@ MIN_LIFE = 5.0
 #: glibc gives each new thread its own allocation arena (up to eight per core), and an
 #: arena keeps what a search freed: with the server's threads that was a quarter of its memory.
 MALLOC_ARENAS = 2
-#: What waitress's connection limit counts besides connections: its listener and its trigger.
-_WAITRESS_OWN = 2
 _M_ARENA_MAX = -8  # mallopt's parameter number, from glibc's malloc.h
 
 
@@ -54,12 +52,47 @@ def serve(index: str, host: str, port: int, *, workers: int = 1, threads: int = 
     gc.freeze()
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     listener = socket.create_server((host, port), family=family, backlog=1024)
-    # A worker takes a connection only when it has a thread for it: the rest wait in the
-    # socket's queue for whichever worker frees up first, not behind one busy worker.
-    # Waitress counts its listening socket and its wake-up pipe among the connections.
-    return _Workers(lambda: waitress.serve(app, sockets=[listener], threads=threads,
-                                           connection_limit=threads + _WAITRESS_OWN, ident="search"),
-                    workers).run()
+    return _Workers(lambda: _serve_when_free(app, listener, threads), workers).run()
+
+
+def _serve_when_free(app: Any, listener: socket.socket, threads: int) -> None:
+    """One worker: it takes a connection only while it has a thread free for it.
+
+    The rest wait in the socket's queue for whichever worker frees up first, not behind
+    one busy worker. A connection kept alive between requests takes no thread, so it
+    does not count: browsers keep several open, and counting them left every worker
+    refusing new clients while its threads sat idle.
+    """
+    import logging
+
+    from waitress.server import TcpWSGIServer
+
+    class WhenFree(TcpWSGIServer):  # type: ignore[misc]
+        def readable(self) -> bool:
+            now = time.time()
+            busy = sum(1 for channel in self.active_channels.values() if not _idle(channel, now))
+            return bool(super().readable()) and busy < threads
+
+    logging.basicConfig()
+    sockinfo = (listener.family, listener.type, listener.proto, listener.getsockname())
+    server = WhenFree(app, _sock=listener, bind_socket=False, sockinfo=sockinfo, sockets=[listener],
+                      threads=threads, ident="search")
+    server.print_listen("Serving on http://{}:{}")
+    server.run()
+
+
+#: Seconds after which a connection that has sent no whole request is not counted as
+#: about to need a thread (a browser's speculative connection, a stalled client).
+QUIET = 1.0
+
+
+def _idle(channel: Any, now: float) -> bool:
+    """Whether a connection needs none of the worker's threads: it has no request to answer
+    and is waiting, after an answer or for long, for one it may never send."""
+    if channel.requests or channel.total_outbufs_len:
+        return False
+    answered = channel.request is None and channel.last_activity > channel.creation_time
+    return answered or now - channel.last_activity > QUIET
 
 
 class _Workers:
