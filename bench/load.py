@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import socket
 import statistics
 import subprocess
@@ -64,6 +65,18 @@ def memory_mb(pid: int) -> tuple[float, float, float]:
             if key in total:
                 total[key] += int(value.split()[0]) / 1024
     return total["Pss"], total["Pss_Anon"], total["Pss_File"]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time the processes have used so far."""
+    total = 0
+    for p in pids:
+        try:
+            fields = open(f"/proc/{p}/stat").read().rpartition(")")[2].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -118,6 +131,8 @@ def main() -> None:
                     errors.append(url)
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(args.clients)]
+    workers = server_pids(server.pid)
+    server_cpu, client_cpu, started = cpu_seconds(workers), time.process_time(), time.monotonic()
     for t in threads:
         t.start()
     writer_out = ""
@@ -130,6 +145,9 @@ def main() -> None:
         now = memory_mb(server.pid)
         peak = tuple(max(a, b) for a, b in zip(peak, now))  # type: ignore[assignment]
         time.sleep(0.5)
+    elapsed = time.monotonic() - started
+    server_cpu = cpu_seconds(workers) - server_cpu
+    client_cpu = time.process_time() - client_cpu
     seen = None
     if args.commit_during:
         data = json.load(urllib.request.urlopen(base + "/api/search?q=loadmarker", timeout=30))
@@ -140,9 +158,14 @@ def main() -> None:
     print(f"{args.clients} clients, {args.seconds:.0f}s, loopback, {args.workers} server process(es): "
           f"{len(latencies)} requests "
           f"({len(latencies) / args.seconds:.0f}/s), {len(errors)} errors")
-    print(f"latency p50 {q[49]:.0f} ms, p95 {q[94]:.0f} ms, p99 {q[98]:.0f} ms (target p99 < 300 ms, 0 errors)")
+    print(f"latency p50 {q[49]:.0f} ms, p95 {q[94]:.0f} ms, p99 {q[98]:.0f} ms "
+          "(target p99 < 300 ms, 0 errors)")
     print(f"server memory (PSS over its processes), peak: {peak[0]:.0f} MB (target < 400 MB): "
           f"its own {peak[1]:.0f} MB, index files mapped from the page cache {peak[2]:.0f} MB")
+    cores = os.cpu_count() or 1
+    print(f"CPU: the server {server_cpu / len(latencies) * 1000:.1f} ms a request; "
+          f"of the machine's {cores} cores over the run, the server took {server_cpu / elapsed / cores:.0%}, "
+          f"these clients {client_cpu / elapsed / cores:.0%}")
     if args.commit_during:
         print(f"commit of {args.commit_during} documents during the load: {writer_out.strip() or 'failed'}; "
               f"the server then finds {seen} of them without a restart")
