@@ -6,6 +6,7 @@ the normalised document text stay valid for the token texts derived from it.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -41,6 +42,20 @@ def fold_diacritics(word: str) -> str:
 def has_diacritics(text: str) -> bool:
     """True when ``text`` holds a letter with a diacritic (or ``đ``)."""
     return fold_diacritics(text) != text
+
+
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
+def written_without_marks(text: str, sample: int = 3000) -> bool:
+    """Whether a text in a language with marks was typed without them: fewer than one word
+    in ten of its first ``sample`` characters has a letter outside ASCII.
+
+    Edited Vietnamese has marks on most words (``Hà Nội``, ``không``); the odd bare word
+    (a typo, a web address, a quoted message) leaves it far above the line.
+    """
+    words = _LETTER_RUN.findall(text[:sample])
+    return bool(words) and sum(1 for w in words if not w.isascii()) * 10 < len(words)
 
 
 @lru_cache(maxsize=200_000)

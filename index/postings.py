@@ -57,6 +57,7 @@ class IndexArrays:
         #: Whether any document is deleted (else every document is alive).
         self.has_deletions = any(reader.has_deletions() for reader, _ in self.leaves)
         self._codes: dict[str, tuple[list[str], np.ndarray]] = {}
+        self._having: dict[tuple[str, str], np.ndarray | None] = {}
 
     # -- per document ---------------------------------------------------------
 
@@ -86,6 +87,14 @@ class IndexArrays:
                 codes[ids] = i
             self._codes[fieldname] = (values, codes)
         return self._codes[fieldname]
+
+    def having(self, fieldname: str, value: str) -> np.ndarray | None:
+        """For a one-value field: True for each document with ``value``; None when none has it."""
+        key = (fieldname, value)
+        if key not in self._having:
+            values, codes = self.codes(fieldname)
+            self._having[key] = codes == values.index(value) if value in values else None
+        return self._having[key]
 
     def live_counts(self, fieldname: str) -> dict[str, int]:
         """Live documents per value of a one-value field (``alang``: documents per language)."""

@@ -15,7 +15,7 @@ from analyzers import (EXACT_LANGUAGES, FOLDED_LANGUAGES, LANGUAGES, analyzer_fo
                        exact_analyzer_for, folded_analyzer_for)
 
 #: Bumped whenever the schema or the analysis changes what is indexed.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def title_field(lang: str, folded: bool = False) -> str:
@@ -49,6 +49,7 @@ def build_schema() -> Schema:
         source=STORED,
         path=ID(stored=True),
         filekey=ID,  # "path\tcontent hash": what incremental indexing compares
+        unmarked=ID,  # the language, for a text in a language with marks typed without them
     )
     for lang in LANGUAGES:
         analyzer = analyzer_for(lang)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from analyzers import EXACT_LANGUAGES, FOLDED_LANGUAGES, canonical_language, detect_language
+from analyzers.normalize import written_without_marks
 from analyzers.registry import analysis_language
 
 from index.bulkwrite import fewer_collections
@@ -64,6 +65,8 @@ def document_fields(doc: Document, filekey: str | None = None) -> dict[str, Any]
     if alang in FOLDED_LANGUAGES:
         values[title_field(alang, True)] = doc.title
         values[body_field(alang, True)] = doc.text
+        if written_without_marks(f"{doc.title}\n{doc.text}"):
+            values["unmarked"] = alang
     if alang in EXACT_LANGUAGES:
         values[exact_field(alang)] = f"{doc.title}\n{doc.text}"
     if doc.date:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Container
 
 from whoosh.query import DateRange, Or, Query, Sequence, Term
 from whoosh.fields import Schema
@@ -35,7 +35,13 @@ class Weights:
     """The knobs of ranking, measured with ``bench/relevance.py``."""
 
     title: float = 2.0         # a title match, against a body match of 1
-    folded: float = 0.3        # a match without diacritics when the query had them
+    #: a match without diacritics when the query had them: only in documents typed without
+    #: marks (in one with them, ``nhan`` for the query's ``nhân`` is another word: nhẫn, nhàn)
+    folded: float = 0.3
+    #: ... but a syllable typed bare among marked ones that the collection writes bare in
+    #: fewer than this share of its documents is a word whose marks were left out (``nhan``:
+    #: 3% bare in the news, ``ninh`` 99%): its bare form matches in every document
+    bare_share: float = 0.1
     compound: float = 0.4      # a whole multi-syllable Vietnamese word, on top of its syllables
     pair: float = 0.5          # without marks: two neighbouring syllables that form an indexed word
     #: without marks: a syllable whose most frequent spelling in the index is a function
@@ -91,6 +97,9 @@ class Unit:
     phrase: Query | None = None
     #: The alternatives are one word's candidate lemmas: scored as one term, not added up.
     synonyms: bool = False
+    #: A word typed with marks, without them (``nhan`` for ``nhân``): matched only in the
+    #: documents typed without marks (:meth:`index.postings.IndexArrays.having`).
+    bare: list[Alt] = field(default_factory=list)
 
 
 @dataclass
@@ -105,11 +114,15 @@ class Plan:
     #: Languages with marks (:data:`FOLDED_LANGUAGES`) whose query was typed without any.
     unmarked: set[str] = field(default_factory=set)
 
-    def terms(self) -> dict[str, set[str]]:
-        """field -> term texts of the positive side: what snippets look for."""
+    def terms(self, bare: Container[str] | None = None) -> dict[str, set[str]]:
+        """field -> term texts of the positive side: what snippets look for.
+
+        ``bare``: the languages whose :attr:`Unit.bare` alternatives count (None: all).
+        """
         out: dict[str, set[str]] = {}
         for lang, units in self.units.items():
-            for f, t, _ in [a for u in units for a in u.alts] + self.bonus.get(lang, []):
+            alts = [a for u in units for a in u.alts + (u.bare if bare is None or lang in bare else [])]
+            for f, t, _ in alts + self.bonus.get(lang, []):
                 out.setdefault(f, set()).add(t)
         return out
 
@@ -136,7 +149,7 @@ class QueryBuilder:
         return title_field(lang, folded), body_field(lang, folded)
 
     def _units(self, clause: Clause, lang: str, frequency: Frequency | None,
-               ) -> tuple[list[list[Alt]], list[Alt], list[list[list[Alt]]]]:
+               ) -> tuple[list[Unit], list[Alt], list[list[list[Alt]]]]:
         """Units (one per word), bonus alternatives, and phrase sequences for one language."""
         w = self.w
         tf, bf = self._fields(lang, False)
@@ -145,11 +158,11 @@ class QueryBuilder:
             # The word's lemmas, weighing nothing, only mark its occurrences in snippets.
             positions, _ = self._positions(bf, clause.text)
             marks = [(bf, t, 0.0) for alts in positions for t in alts]
-            return [[(exact_field(lang), word, 1.0)]], marks, []
+            return [Unit([(exact_field(lang), word, 1.0)])], marks, []
         if lang in FOLDED_LANGUAGES:
             return self._folded_units(clause, lang, frequency)
         positions, _ = self._positions(bf, clause.text)
-        units = [[(tf, t, w.title) for t in alts] + [(bf, t, 1.0) for t in alts]
+        units = [Unit([(tf, t, w.title) for t in alts] + [(bf, t, 1.0) for t in alts])
                  for alts in positions]
         seqs = [[[(f, t, 1.0) for t in alts] for alts in positions] for f in (bf, tf)]
         return units, [], seqs if len(positions) > 1 else []
@@ -167,17 +180,20 @@ class QueryBuilder:
                 positions = kept or positions
             units = []
             for alts in positions:
-                unit = [(tf, t, w.title) for t in alts] + [(bf, t, 1.0) for t in alts]
-                folded = {fold_diacritics(t) for t in alts}
-                unit += [(tff, t, w.title * w.folded) for t in folded]
-                unit += [(bff, t, w.folded) for t in folded]
+                unit = Unit([(tf, t, w.title) for t in alts] + [(bf, t, 1.0) for t in alts])
+                for t in sorted({fold_diacritics(t) for t in alts}):
+                    bare = [(tff, t, w.title * w.folded), (bff, t, w.folded)]
+                    if t in alts and self._marks_left_out(t, lang, frequency):
+                        unit.alts += bare  # it means its marked spellings: in every document
+                    else:
+                        unit.bare += bare
                 units.append(unit)
             for c in sorted({c for _, c in compounds}):
                 bonus += [(tf, c, w.title * w.compound), (bf, c, w.compound)]
             seq_field = bf
         else:
             positions, _ = self._positions(bff, clause.text)
-            units = [[(tff, t, w.title) for t in alts] + [(bff, t, 1.0) for t in alts]
+            units = [Unit([(tff, t, w.title) for t in alts] + [(bff, t, 1.0) for t in alts])
                      for alts in positions]
             # Without marks the segmenter cannot be trusted: any two neighbouring
             # syllables that form a word in the index lift the documents holding it.
@@ -193,6 +209,15 @@ class QueryBuilder:
             seq_field = bff
         seqs = [[[(seq_field, t, 1.0) for t in alts] for alts in positions]]
         return units, bonus, seqs if len(units) > 1 else []
+
+    def _marks_left_out(self, syllable: str, lang: str, frequency: Frequency | None) -> bool:
+        """Is ``syllable``, typed without marks among words with them, a word whose marks were
+        left out (``nhan`` for nhân) rather than a word without any (``ninh``)? The index says:
+        the collection seldom writes it bare."""
+        if frequency is None:
+            return False
+        return frequency(body_field(lang), syllable) < self.w.bare_share * frequency(
+            body_field(lang, True), syllable)
 
     def _function_word(self, syllable: str, lang: str, frequency: Frequency) -> bool:
         """Is ``syllable``, typed without marks, most likely a function word in this index?"""
@@ -222,18 +247,19 @@ class QueryBuilder:
         """Units and bonus terms of one clause in one language."""
         units, bonus, seqs = self._units(clause, lang, frequency)
         if clause.title_only:
-            units = [self._title_only(u) for u in units]
+            units = [Unit(self._title_only(u.alts), bare=self._title_only(u.bare)) for u in units]
             bonus = self._title_only(bonus)
-        units = [u for u in units if u]
+        units = [u for u in units if u.alts]
         if clause.phrase and seqs and units:
             if clause.title_only:
                 seqs = [s for s in seqs if s and s[0] and s[0][0][0].startswith("title")] or seqs
             phrases = [q for q in (self._sequence(s) for s in seqs) if q is not None]
             if phrases:
                 phrase = Or(phrases) if len(phrases) > 1 else phrases[0]
-                return [Unit([a for u in units for a in u], phrase)], bonus
-        lemmas = lang in EXACT_LANGUAGES and not clause.exact
-        return [Unit(u, synonyms=lemmas) for u in units], bonus
+                return [_merged(units, phrase)], bonus
+        for unit in units:
+            unit.synonyms = lang in EXACT_LANGUAGES and not clause.exact
+        return units, bonus
 
     def build(self, parsed: ParsedQuery, languages: list[str],
               frequency: Frequency | None = None) -> Plan:
@@ -254,7 +280,7 @@ class QueryBuilder:
                     bonus += b
                 if len(group) > 1 and group_units:
                     # An OR group is one word: any of its clauses' words matches it.
-                    units.append(Unit([a for u in group_units for a in u.alts]))
+                    units.append(_merged(group_units))
                 else:
                     units += group_units
             if units:
@@ -269,6 +295,11 @@ class QueryBuilder:
         if parsed.date_from or parsed.date_to:
             plan.date = DateRange("day", parsed.date_from, parsed.date_to)
         return plan
+
+
+def _merged(units: list[Unit], phrase: Query | None = None) -> Unit:
+    """One unit matching where any of ``units`` does."""
+    return Unit([a for u in units for a in u.alts], phrase, bare=[a for u in units for a in u.bare])
 
 
 def _typed_without_marks(parsed: ParsedQuery) -> bool:

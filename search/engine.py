@@ -281,7 +281,9 @@ class Engine:
             alang = analysis_language(stored.get("lang", ""))
             if not parsed.empty:
                 arrays = self._arrays(searcher)
-                terms = self._builder.build(parsed, [alang], arrays.doc_frequency).terms()
+                unmarked = arrays.having("unmarked", alang)
+                bare = [alang] if unmarked is not None and unmarked[docnum] else []
+                terms = self._builder.build(parsed, [alang], arrays.doc_frequency).terms(bare)
                 pairs = [(f, t) for f, ts in terms.items() for t in ts]
                 parts = mark_all(text, arrays.term_spans(
                     docnum, [p for p in pairs if p[0].startswith("body")]))

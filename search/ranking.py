@@ -110,9 +110,17 @@ class Ranker:
     def _unit_mask(self, unit: Unit, score: np.ndarray | None) -> np.ndarray:
         mask = np.zeros(self.a.size, dtype=bool)
         restrict = self.a.docs_for(unit.phrase) if unit.phrase is not None else None
-        for ids, s in self._scored(unit.alts, synonyms=unit.synonyms):
-            if restrict is not None:
-                keep = restrict[ids]
+        scored = [(ids, s, restrict) for ids, s in self._scored(unit.alts, synonyms=unit.synonyms)]
+        if unit.bare:
+            # Only a document typed without marks holds the word bare; the index knows which.
+            unmarked = self.a.having("unmarked", field_language(unit.bare[0][0]) or "")
+            if unmarked is not None:
+                if restrict is not None:
+                    unmarked = unmarked & restrict
+                scored += [(ids, s, unmarked) for ids, s in self._scored(unit.bare)]
+        for ids, s, only in scored:
+            if only is not None:
+                keep = only[ids]
                 ids, s = ids[keep], s[keep]
             mask[ids] = True
             if score is not None:
@@ -129,7 +137,10 @@ class Ranker:
         # Every word of the query in every segment, looked up at once.
         every = [u for us in plan.units.values() for u in us] + [u for us in plan.negatives for u in us]
         bonus = [a for alts in plan.bonus.values() for a in alts]
-        self.a.locate([(f, t) for f, t, _ in [a for u in every for a in u.alts] + bonus])
+        # Bare forms of marked words count only where the index holds documents typed without marks.
+        bare_in = {lang for lang in plan.units if self.a.having("unmarked", lang) is not None}
+        bare = [a for u in every for a in u.bare if field_language(a[0]) in bare_in]
+        self.a.locate([(f, t) for f, t, _ in [a for u in every for a in u.alts] + bare + bonus])
         for alang, units in plan.units.items():
             for unit in units:
                 mask = self._unit_mask(unit, score)
@@ -177,7 +188,7 @@ class Ranker:
             candidates, key = candidates[top], key[top]
         order = np.lexsort((candidates, -key))[:pool]
         candidates, key = candidates[order], key[order]
-        terms = plan.terms()
+        terms = plan.terms(bare_in)
         self._find_holders(candidates, [(f, t) for f, texts in terms.items() for t in texts])
         if placed:
             head = self._by_placement(candidates[:reordered], key, score, placed)

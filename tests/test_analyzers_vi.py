@@ -3,7 +3,7 @@
 import pytest
 
 from analyzers import analyze, fold_diacritics, has_diacritics
-from analyzers.normalize import vietnamese_spellings, vietnamese_tone_placement
+from analyzers.normalize import vietnamese_spellings, vietnamese_tone_placement, written_without_marks
 
 
 def texts(text, **kw):
@@ -41,6 +41,15 @@ def test_diacritics_detection():
     assert has_diacritics("hạt nhân")
     assert has_diacritics("đi")
     assert not has_diacritics("an ninh hat nhan")
+
+
+def test_text_typed_without_marks_is_told_from_edited_text_with_a_few_bare_words():
+    assert written_without_marks("Anh co lam gi dau. Voi lai moi mot tuan sao biet duoc.")
+    assert not written_without_marks(
+        "Vì thế, người ta có thể nói được đủ cách nhưng khong ai che dấu được sự thật "
+        "(http://baodatviet.vn/quoc-phong/vu-khi/chi-vu-khi-nga-diet-duoc-tomahawk).")
+    assert not written_without_marks("Hà Nội")
+    assert not written_without_marks("2024 - 15:30")  # no words: nothing to tell
 
 
 def test_spellings_of_an_unmarked_syllable_are_every_canonical_marked_form():

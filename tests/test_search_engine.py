@@ -119,6 +119,26 @@ def test_query_with_marks_ranks_exact_marks_first(news):
     assert {h.id for h in news.search("duong")} == {"vi-duong", "vi-dương"}
 
 
+def test_a_word_with_marks_matches_its_bare_spelling_only_in_text_typed_without_marks(engine):
+    engine.add([
+        {"id": "nhân", "title": "", "text": "Nhà máy điện hạt nhân mới.", "lang": "vi"},
+        {"id": "nhẫn", "title": "", "text": "Chiếc nhẫn vàng của bà.", "lang": "vi"},
+    ])
+    # Bare, nhẫn's "nhan" is the query's "nhân"; with its marks it is another word.
+    assert [h.id for h in engine.search("nhân")] == ["nhân"]
+    # A mark left out among marked words: the collection never writes "nhan" bare.
+    assert engine.search("hạt nhan").hits[0].id == "nhân"
+    engine.add({"id": "typed bare", "title": "", "lang": "vi",
+                "text": "Nha may dien hat nhan moi da duoc xay dung."})
+    assert [h.id for h in engine.search("nhân")] == ["nhân", "typed bare"]
+    hit = engine.search("hạt nhân").hits[1]
+    assert hit.id == "typed bare" and marked(hit) == ["hat", "nhan"], hit.snippet
+    assert {h.id for h in engine.search("nhan")} == {"nhân", "nhẫn", "typed bare"}
+    # The whole document marks what the search matched there, and only that.
+    assert [t for t, m in engine.document("typed bare", "hạt nhân").text_parts if m] == ["hat", "nhan"]
+    assert not any(m for _, m in engine.document("nhẫn", "nhân").text_parts)
+
+
 def test_english_words_in_a_russian_document_are_found(news):
     assert "mixed" in [h.id for h in news.search("nuclear security")]
 
