@@ -79,8 +79,8 @@ def test_two_workers_answer_on_one_port_and_stop_with_the_server(tmp_path):
         assert not os.path.exists(f"/proc/{pid}") or "zombie" in open(f"/proc/{pid}/status").read()
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="forked workers need fork()")
-def test_workers_of_a_single_thread_each_take_connections(tmp_path):
+def _two_workers_of_one_thread(tmp_path: Path) -> tuple[subprocess.Popen, int]:
+    """`serve` on the samples with two workers of one thread each, and its port."""
     index = tmp_path / "ix"
     with Engine.create(index) as engine:
         engine.index_paths([SAMPLES])
@@ -89,6 +89,12 @@ def test_workers_of_a_single_thread_each_take_connections(tmp_path):
             "serve(sys.argv[1], '127.0.0.1', int(sys.argv[2]), workers=2, threads=1)")
     server = subprocess.Popen([sys.executable, "-c", code, str(index), str(port)], cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return server, port
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forked workers need fork()")
+def test_workers_of_a_single_thread_each_take_connections(tmp_path):
+    server, port = _two_workers_of_one_thread(tmp_path)
     url = f"http://127.0.0.1:{port}/api/search?{urllib.parse.urlencode({'q': 'an ninh hat nhan'})}"
     try:
         answers = []
@@ -110,14 +116,7 @@ def test_workers_of_a_single_thread_each_take_connections(tmp_path):
 def test_connections_kept_alive_between_requests_do_not_keep_new_clients_out(tmp_path):
     import http.client
 
-    index = tmp_path / "ix"
-    with Engine.create(index) as engine:
-        engine.index_paths([SAMPLES])
-    port = _free_port()
-    code = ("import sys; from web.serve import serve; "
-            "serve(sys.argv[1], '127.0.0.1', int(sys.argv[2]), workers=2, threads=1)")
-    server = subprocess.Popen([sys.executable, "-c", code, str(index), str(port)], cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server, port = _two_workers_of_one_thread(tmp_path)
     path = "/api/search?" + urllib.parse.urlencode({"q": "an ninh hat nhan"})
     held = []
     try:

@@ -61,7 +61,8 @@ def _serve_when_free(app: Any, listener: socket.socket, threads: int) -> None:
     The rest wait in the socket's queue for whichever worker frees up first, not behind
     one busy worker. A connection kept alive between requests takes no thread, so it
     does not count: browsers keep several open, and counting them left every worker
-    refusing new clients while its threads sat idle.
+    refusing new clients while its threads sat idle. (This reads waitress's own server and
+    connection attributes: the version is pinned in setup.cfg.)
     """
     import logging
 
