@@ -55,6 +55,8 @@ class Ranker:
         #: (field, term) -> {document: the term's document count}, over the ranked candidates
         self._holders: dict[tuple[str, str], dict[int, int]] = {}
         self._ranked: set[int] = set()
+        #: Per language with documents typed without marks: which; only there do bare forms count.
+        self._bare_docs: dict[str, np.ndarray] = {}
 
     def _norm_tf(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Live document numbers of a term, and its length-normalised frequency in each."""
@@ -113,7 +115,7 @@ class Ranker:
         scored = [(ids, s, restrict) for ids, s in self._scored(unit.alts, synonyms=unit.synonyms)]
         if unit.bare:
             # Only a document typed without marks holds the word bare; the index knows which.
-            unmarked = self.a.having("unmarked", field_language(unit.bare[0][0]) or "")
+            unmarked = self._bare_docs.get(field_language(unit.bare[0][0]) or "")
             if unmarked is not None:
                 if restrict is not None:
                     unmarked = unmarked & restrict
@@ -138,8 +140,9 @@ class Ranker:
         every = [u for us in plan.units.values() for u in us] + [u for us in plan.negatives for u in us]
         bonus = [a for alts in plan.bonus.values() for a in alts]
         # Bare forms of marked words count only where the index holds documents typed without marks.
-        bare_in = {lang for lang in plan.units if self.a.having("unmarked", lang) is not None}
-        bare = [a for u in every for a in u.bare if field_language(a[0]) in bare_in]
+        self._bare_docs = {lang: docs for lang in plan.units
+                           if (docs := self.a.having("unmarked", lang)) is not None}
+        bare = [a for u in every for a in u.bare if field_language(a[0]) in self._bare_docs]
         self.a.locate([(f, t) for f, t, _ in [a for u in every for a in u.alts] + bare + bonus])
         for alang, units in plan.units.items():
             for unit in units:
@@ -188,7 +191,7 @@ class Ranker:
             candidates, key = candidates[top], key[top]
         order = np.lexsort((candidates, -key))[:pool]
         candidates, key = candidates[order], key[order]
-        terms = plan.terms(bare_in)
+        terms = plan.terms(self._bare_docs)
         self._find_holders(candidates, [(f, t) for f, texts in terms.items() for t in texts])
         if placed:
             head = self._by_placement(candidates[:reordered], key, score, placed)
