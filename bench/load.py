@@ -53,7 +53,7 @@ def server_pids(pid: int) -> list[int]:
 def memory_mb(pid: int) -> tuple[float, float, float]:
     """Memory of the server's processes, summed: proportional set size (a page shared by
     several processes counted once, split between them), its anonymous part (the processes'
-    own), and its file-backed part (index files mapped from the page cache)."""
+    own), and its file-backed part (libraries and index tables mapped from the page cache)."""
     total = {"Pss": 0.0, "Pss_Anon": 0.0, "Pss_File": 0.0}
     for p in server_pids(pid):
         try:
@@ -161,7 +161,7 @@ def main() -> None:
     print(f"latency p50 {q[49]:.0f} ms, p95 {q[94]:.0f} ms, p99 {q[98]:.0f} ms "
           "(target p99 < 300 ms, 0 errors)")
     print(f"server memory (PSS over its processes), peak: {peak[0]:.0f} MB (target < 400 MB): "
-          f"its own {peak[1]:.0f} MB, index files mapped from the page cache {peak[2]:.0f} MB")
+          f"its own {peak[1]:.0f} MB, mapped files (libraries, the index's term tables) {peak[2]:.0f} MB")
     cores = os.cpu_count() or 1
     print(f"CPU: the server {server_cpu / len(latencies) * 1000:.1f} ms a request; "
           f"of the machine's {cores} cores over the run, the server took {server_cpu / elapsed / cores:.0%}, "

@@ -29,8 +29,8 @@ from whoosh.util.numeric import byte_to_length
 from index import termdocs
 from index.termdocs import TermDocs
 
-#: Cached postings, in entries over all terms (12 bytes each: about 24 MB at most). Common
-#: terms are slices of memory-mapped arrays (index.termdocs): the cache saves little else.
+#: Cached postings, in entries over all terms (12 bytes each: about 24 MB at most): a
+#: query reads a common term's slices of its segments' arrays (index.termdocs) once.
 _POSTINGS_BUDGET = 2_000_000
 _TERM_KEYS = 50_000
 _LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
@@ -263,7 +263,16 @@ class IndexArrays:
             if slots is None or slots[leaf] == termdocs.ABSENT:
                 continue
             tbytes = self._term_key(fieldname, text)[0]  # type: ignore[index]
-            found = _occurrences(reader, tdocs, slots[leaf], local, fieldname, text, tbytes, blocks, leaf)
+            with self._lock:
+                known = self._postings.get((fieldname, text))
+            if known is not None and slots[leaf] >= 0:
+                # The term's postings are in hand (a query ranks before it places and
+                # marks): where the document is among them picks its block, unread.
+                found = _occurrences_at(reader, tdocs, slots[leaf], _rank_in(known[0], docnum, offset),
+                                        local, fieldname, blocks, leaf)
+            else:
+                found = _occurrences(reader, tdocs, slots[leaf], local, fieldname, text, tbytes,
+                                     blocks, leaf)
             for start, end in found[:per_term]:
                 spans.append((start, end, text))
         return spans
@@ -279,7 +288,7 @@ class IndexArrays:
 
 def _joined(parts: list[tuple[tuple[np.ndarray, np.ndarray], int]]) -> tuple[np.ndarray, np.ndarray]:
     """Segments' (local document numbers, weights), shifted by their offsets, as one pair of
-    arrays: each written once into its place (the segments' arrays are memory-mapped)."""
+    arrays: each written once into its place."""
     total = sum(len(ids) for (ids, _), _ in parts)
     out_ids = np.empty(total, dtype=np.int64)
     out_weights = np.empty(total, dtype=np.float32)
@@ -375,6 +384,34 @@ def _occurrences(reader: Any, tdocs: TermDocs | None, slot: int, local: int, fie
         if info.doc_frequency() >= termdocs.ONE_BLOCK:  # arrays missing: walk the block headers
             return _occurrences_by_walking(terms, info, fmt, fieldname, tbytes, local)
         block = termdocs.first_block(info.extent()[0])  # fewer than a block's worth: one block
+    return _block_spans(terms, fmt, block, local, blocks, leaf)
+
+
+def _rank_in(ids: np.ndarray, docnum: int, offset: int) -> int:
+    """Where ``docnum`` is among a term's postings in its segment (``ids``: the term's
+    postings in every segment, ascending; ``offset``: the segment's first document);
+    -1 when the term is not in the document."""
+    at = int(ids.searchsorted(docnum))
+    if at >= len(ids) or ids[at] != docnum:
+        return -1
+    return at - int(ids.searchsorted(offset))
+
+
+def _occurrences_at(reader: Any, tdocs: TermDocs | None, slot: int, k: int, local: int,
+                    fieldname: str, blocks: dict[tuple[int, int], Any] | None, leaf: int
+                    ) -> list[tuple[int, int]]:
+    """Character spans of a term (at ``slot`` of the segment's arrays) in one document,
+    its ``k``-th posting in the segment (-1: the term is not in the document)."""
+    terms = getattr(reader, "_terms", None)
+    if k < 0 or tdocs is None or terms is None or not hasattr(terms, "_postfile"):
+        return []
+    return _block_spans(terms, reader.schema[fieldname].format, tdocs.block_of(slot, k), local,
+                        blocks, leaf)
+
+
+def _block_spans(terms: Any, fmt: Any, block: int, local: int,
+                 blocks: dict[tuple[int, int], Any] | None, leaf: int) -> list[tuple[int, int]]:
+    """Character spans of one document's posting in the block at file position ``block``."""
     decoded = blocks.get((leaf, block)) if blocks is not None else None
     if decoded is None:
         ids, _weights, values = termdocs.read_block(terms._postfile, block)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import json
-import mmap
 import os
 import threading
 import time
@@ -52,21 +51,23 @@ def _fsync_dir(folder: str) -> None:
         os.close(fd)
 
 
-class MappedFile(StructFile):
-    """A read-only index file mapped into memory, that several threads can read at once.
+class SharedFile(StructFile):
+    """A read-only index file that several threads can read at once.
 
     Whoosh reads a plain file by seeking and reading one shared file object, so
     two threads of the web server searching at once read each other's bytes.
-    Here the bytes come from a memory map and each thread keeps its own read
-    position. Pages are the operating system's file cache, shared between
-    processes, not a copy.
+    Here each read names its own position (``pread``) and each thread keeps its
+    own read position. The bytes pass through the operating system's file
+    cache, shared between processes and given back under memory pressure; they
+    are not mapped into the process, so its resident memory is its own.
     """
 
+    #: What :meth:`peek` returns at most: the unpickler asks for far more than one entry needs.
+    PEEK = 4096
+
     def __init__(self, path: str, name: str | None = None) -> None:
-        with open(path, "rb") as f:
-            size = os.fstat(f.fileno()).st_size
-            self._map: Any = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
-        self._size = size
+        self._fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        self._size = os.fstat(self._fd).st_size
         self._local = threading.local()
         self.file = self
         self._name = name
@@ -88,27 +89,44 @@ class MappedFile(StructFile):
     def read(self, n: int | None = -1) -> bytes:
         start = self._pos()
         end = self._size if n is None or n < 0 else min(start + n, self._size)
-        self._local.pos = max(start, end)
-        return self._map[start:end]
+        data = os.pread(self._fd, end - start, start) if end > start else b""
+        self._local.pos = start + len(data)
+        return data
+
+    def peek(self, n: int = 1) -> bytes:
+        start = self._pos()
+        return os.pread(self._fd, max(1, min(n, self.PEEK, self._size - start)), start)
 
     def readline(self, limit: int = -1) -> bytes:
         start = self._pos()
-        nl = self._map.find(b"\n", start)
-        end = self._size if nl < 0 else nl + 1
-        if limit is not None and limit >= 0:
-            end = min(end, start + limit)
-        self._local.pos = end
-        return self._map[start:end]
+        out = b""
+        while limit < 0 or len(out) < limit:
+            chunk = os.pread(self._fd, 256, start + len(out))
+            if not chunk:
+                break
+            nl = chunk.find(b"\n")
+            out += chunk if nl < 0 else chunk[:nl + 1]
+            if nl >= 0:
+                break
+        if limit >= 0:
+            out = out[:limit]
+        self._local.pos = start + len(out)
+        return out
 
     def get(self, position: int, length: int) -> bytes:
-        return self._map[position:position + length]
+        return os.pread(self._fd, length, position)
 
     def flush(self) -> None:
         pass
 
     def close(self) -> None:
-        # The map is left to the garbage collector: another thread may still be reading.
+        # The descriptor is closed with the object: another thread may still be reading.
         self.is_closed = True
+
+    def __del__(self) -> None:
+        fd, self._fd = getattr(self, "_fd", -1), -1
+        if fd >= 0:
+            os.close(fd)
 
 
 class DurableFileStorage(FileStorage):
@@ -124,7 +142,7 @@ class DurableFileStorage(FileStorage):
         return super().create_file(name, excl, mode, **kwargs)
 
     def open_file(self, name: str, **kwargs: Any) -> StructFile:
-        return MappedFile(self._fpath(name), name=name)
+        return SharedFile(self._fpath(name), name=name)
 
     def rename_file(self, oldname: str, newname: str, safe: bool = False) -> None:
         super().rename_file(oldname, newname, safe)

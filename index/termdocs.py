@@ -7,8 +7,8 @@ spends most of its time decompressing and unpickling those blocks, to keep
 only document numbers and frequencies. Here, once per segment, the postings of
 every term with a block of its own (in at least ``MIN_DOCS`` documents; a term of
 one document keeps its postings in the dictionary entry, :mod:`index.codec`) are
-copied out as two arrays: document numbers and frequencies. A query slices them
-from a memory-mapped file. The bulk writers (:mod:`index.bulkwrite`) write the file
+copied out as two arrays: document numbers and frequencies. A query reads a
+term's slices of them from the file. The bulk writers (:mod:`index.bulkwrite`) write the file
 with the segment, from the postings in hand; a segment without one (merged by
 Whoosh's writer, or where writing it failed) gets it after the commit, read back
 from its blocks.
@@ -36,6 +36,7 @@ from itertools import accumulate
 from typing import Any
 
 import numpy as np
+from whoosh.system import unpack_int
 
 from index.codec import INLINE_LIMIT
 
@@ -52,6 +53,8 @@ MIN_DOCS = INLINE_LIMIT
 ONE_BLOCK = 32
 _ALIGN = 64
 _INT_BYTES = 4
+#: Bytes read at a block's position: its length and, most often, all of it.
+_FIRST_READ = 4096
 
 
 def file_name(segment: Any) -> str:
@@ -94,13 +97,13 @@ class TermDocs:
     positions and offsets are) without reading the blocks before it.
     """
 
-    def __init__(self, arrays: dict[str, np.ndarray]) -> None:
+    def __init__(self, arrays: dict[str, Any]) -> None:
         self.bloom = arrays["bloom"].data  # a memoryview: one byte read is a plain int
         self.nbits = len(self.bloom) * 8
         self.keys = arrays["keys"]
         self.starts = arrays["starts"]
-        self.docs = arrays["docs"]
-        self.freqs = arrays["freqs"]
+        self.docs: Any = arrays["docs"]     # np.ndarray, or _FileArray: read a term at a time
+        self.freqs: Any = arrays["freqs"]
         self.bstarts = arrays["bstarts"]    # per term: its first block in the two below
         self.bfirst = arrays["bfirst"]      # per block: index of its first posting in the term
         self.boffsets = arrays["boffsets"]  # per block: its position in the postings file
@@ -156,10 +159,50 @@ class TermDocs:
         k = int(docs.searchsorted(docnum))
         if k >= len(docs) or docs[k] != docnum:
             return -1
+        return self.block_of(i, k)
+
+    def block_of(self, i: int, k: int) -> int:
+        """The file position of the block that holds the ``k``-th posting of the term at ``i``."""
         b0, b1 = int(self.bstarts[i]), int(self.bstarts[i + 1])
         # Most terms have one block (fewer than 64 documents in the segment).
         j = b0 if b1 - b0 == 1 else b0 + int(self.bfirst[b0:b1].searchsorted(k, side="right")) - 1
         return int(self.boffsets[j])
+
+
+_READ_PER_TERM = ("docs", "freqs")
+
+
+class _OpenFile:
+    """A file descriptor, closed when the last array reading through it is gone."""
+
+    def __init__(self, path: str) -> None:
+        self.fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+
+    def __del__(self) -> None:
+        fd, self.fd = getattr(self, "fd", -1), -1
+        if fd >= 0:
+            os.close(fd)
+
+
+class _FileArray:
+    """A flat array in a file, read by slices (``a[start:end]``) without mapping the file."""
+
+    def __init__(self, file: _OpenFile, offset: int, dtype: np.dtype, size: int) -> None:
+        self._file = file
+        self._offset = offset
+        self.dtype = dtype
+        self._size = size
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, where: slice) -> np.ndarray:
+        start, end, _ = where.indices(self._size)
+        if end <= start:
+            return np.zeros(0, dtype=self.dtype)
+        width = self.dtype.itemsize
+        data = os.pread(self._file.fd, (end - start) * width, self._offset + start * width)
+        return np.frombuffer(data, dtype=self.dtype)
 
 
 def decode_blocks(matcher: Any, block_offsets: list[int] | None = None,
@@ -199,8 +242,11 @@ def read_block(postfile: Any, position: int) -> tuple[list[int], Any, Any]:
     a pickle of (id differences, weights, values), zlib-compressed when the
     header says so.
     """
-    length = abs(postfile.get_int(position))
-    raw = postfile.get(position + _INT_BYTES, length)
+    # One read for the length and the block, where the block is not longer than most.
+    head = postfile.get(position, _FIRST_READ)
+    length = abs(unpack_int(head[:_INT_BYTES])[0])
+    raw = (head[_INT_BYTES:_INT_BYTES + length] if _INT_BYTES + length <= len(head)
+           else postfile.get(position + _INT_BYTES, length))
     stream = io.BytesIO(raw)
     header = pickle.load(stream)
     data = raw[stream.tell():]
@@ -338,7 +384,12 @@ def _write(storage: Any, name: str, arrays: dict[str, np.ndarray]) -> None:
 
 
 def load(storage: Any, name: str) -> TermDocs | None:
-    """The arrays of a segment, memory-mapped from disk; None if the file is missing or unreadable."""
+    """The arrays of one segment; None if the file is missing or unreadable.
+
+    The tables that find a term and its blocks are memory-mapped: every query reads
+    them. Document numbers and frequencies, most of the file, are read a term at a
+    time (:class:`_FileArray`), so a process serving queries does not hold them.
+    """
     try:
         if not storage.file_exists(name):
             return None
@@ -360,6 +411,7 @@ def load(storage: Any, name: str) -> TermDocs | None:
         layout = json.loads(bytes(raw[start:start + header_len]).decode("ascii"))
         base = -(-(start + header_len) // _ALIGN) * _ALIGN
         arrays = {}
+        opened = _OpenFile(os.path.join(folder, name)) if folder else None
         for key in _ARRAYS:
             dtype, size, offset = layout[key]
             dt = np.dtype(dtype)
@@ -367,7 +419,8 @@ def load(storage: Any, name: str) -> TermDocs | None:
             end = begin + size * dt.itemsize
             if end > len(raw):
                 return None
-            arrays[key] = raw[begin:end].view(dt)
+            arrays[key] = (_FileArray(opened, begin, dt, size)
+                           if opened and key in _READ_PER_TERM else raw[begin:end].view(dt))
         if not (len(arrays["starts"]) == len(arrays["bstarts"]) == len(arrays["keys"]) + 1):
             return None
         return TermDocs(arrays)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -237,3 +238,21 @@ def test_threads_searching_one_disk_index_get_the_answers_one_thread_gets(tmp_pa
     with ThreadPoolExecutor(8) as pool:
         for _ in range(3):
             assert list(pool.map(answer, queries)) == expected
+
+
+def test_a_searcher_holds_none_of_the_postings_dictionary_or_text_in_its_own_memory(tmp_path):
+    # Index files are read through the operating system's cache, not mapped into the process:
+    # a server's resident memory is then its own, whatever the size of the index it serves.
+    maps = Path("/proc/self/maps")
+    if not maps.exists():
+        pytest.skip("needs Linux's /proc to list the process's mappings")
+    engine = Engine.create(tmp_path / "ix", batch_size=100)
+    engine.add([{"id": str(i), "lang": "en", "title": f"report {i}",
+                 "text": f"security summit talks budget{i % 7} " * 20} for i in range(300)])
+    result = engine.search("security budget3", limit=10)
+    assert result.hits and any(match for _, match in result.hits[0].snippet)
+    folder = str((tmp_path / "ix").resolve())
+    mapped = {line.split()[-1].rsplit("/", 1)[-1] for line in maps.read_text().splitlines()
+              if folder in line}
+    assert mapped, "the scoring arrays' small tables are expected to be mapped"
+    assert all(name.endswith(".tda") for name in mapped), mapped

@@ -3,9 +3,10 @@
 A search is CPU work in Python, so one process answers one query at a time
 (see :meth:`search.Engine.search`). With ``workers`` above 1 the index and the
 language models are loaded once, then the process forks and every worker serves
-the same listening socket. The index's files are mapped, so their pages are the
-page cache's, shared; of the rest, what a worker does not write to stays shared
-with its parent (copy-on-write), which Python's reference counts limit.
+the same listening socket. The index's files are read through the operating
+system's file cache, which holds them once for every process; of what is loaded,
+what a worker does not write to stays shared with its parent (copy-on-write),
+which Python's reference counts limit.
 """
 
 from __future__ import annotations
