@@ -385,3 +385,15 @@ def test_a_words_weights_in_its_fields_are_summed_per_document_for_rare_and_comm
             expected[d] = expected.get(d, 0.0) + w
         assert distinct.tolist() == sorted(expected)
         assert sums.tolist() == [expected[d] for d in sorted(expected)]
+
+
+def test_a_rare_one_syllable_name_outweighs_a_common_two_syllable_word(engine):
+    # "âm nhạc" is in 3 documents of 10 and "Lindisfarne" in 1: counted as three terms (its
+    # two syllables and the word), the common word outweighed the rare name.
+    engine.add([
+        {"id": "name", "title": "", "lang": "vi", "text": "Lindisfarne biểu diễn tối qua ở Tyneside."},
+        {"id": "word", "title": "", "lang": "vi", "text": "Âm nhạc vang lên tối qua ở Tyneside."},
+    ] + [{"id": f"other {i}", "title": "", "lang": "vi",
+          "text": f"Bài {i} nói về âm nhạc trong nước." if i < 2 else f"Tin tức số {i} về kinh tế."}
+         for i in range(8)])
+    assert engine.search("Lindisfarne âm nhạc").hits[0].id == "name"
