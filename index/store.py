@@ -400,6 +400,34 @@ class IndexStore:
             self._searcher = self.ix.searcher()
         return self._searcher
 
+    def read_ahead(self) -> int:
+        """Read the index's files once, front to back, into the operating system's file cache;
+        returns the bytes read (0 for an index in memory, or one larger than half the free memory).
+
+        Queries read small pieces at scattered places: from a cold cache each is a disk
+        read of its own. On the 45,000 news articles the first 300 queries took 73 ms each
+        (median) from a cold cache, against 15 ms warm; the whole index reads in seconds.
+        """
+        if self.path is None:
+            return 0
+        files = [p for p in Path(self.path).iterdir() if p.is_file()]
+        try:
+            free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        except (ValueError, OSError):
+            free = 0
+        if free and sum(p.stat().st_size for p in files) > free // 2:
+            return 0
+        chunk = bytearray(1 << 20)
+        total = 0
+        for p in files:
+            try:
+                with open(p, "rb", buffering=0) as f:
+                    while n := f.readinto(chunk):
+                        total += n
+            except OSError:
+                continue  # a file a commit has just replaced: the next search reads the new one
+        return total
+
     def size_bytes(self) -> int:
         if self.path is None:
             return 0

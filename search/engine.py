@@ -262,7 +262,9 @@ class Engine:
                        round((time.perf_counter() - started) * 1000, 2))
 
     def warm(self) -> None:
-        """Load now what the first search would: the index's arrays, every language's analyzer."""
+        """Load now what the first searches would: the index's files into the operating
+        system's file cache (when they fit), its arrays, every language's analyzer."""
+        self._store.read_ahead()
         self.search("warm")
 
     def document(self, doc_id: str, query: str | None = None) -> DocumentView | None:

@@ -256,3 +256,14 @@ def test_a_searcher_holds_none_of_the_postings_dictionary_or_text_in_its_own_mem
               if folder in line}
     assert mapped, "the scoring arrays' small tables are expected to be mapped"
     assert all(name.endswith(".tda") for name in mapped), mapped
+
+
+def test_warming_reads_every_file_of_a_disk_index_once(tmp_path):
+    engine = Engine.create(tmp_path / "ix", batch_size=50)
+    engine.add([{"id": str(i), "lang": "en", "title": f"report {i}", "text": f"budget talks {i}"}
+                for i in range(120)])
+    store = engine._store
+    assert store.read_ahead() == store.size_bytes() > 0
+    engine.warm()
+    assert engine.search("budget").hits
+    assert Engine.in_memory()._store.read_ahead() == 0
