@@ -46,7 +46,8 @@ class Weights:
     #: ... each of which weighs this, against 1 for a word of one syllable. A syllable
     #: alone says little of a word it is part of (``loại`` of phân loại, thể loại; ``nhân``
     #: of hạt nhân, nhân dân): at 1, a document full of a question's common words outranked
-    #: the one with its rare name. XQuAD vi 0.941 -> 0.950, vinewsqa 0.768 -> 0.777.
+    #: the one with its rare name. XQuAD vi 0.941 -> 0.950, vinewsqa 0.768 -> 0.777; news-vi
+    #: headlines against their articles lost a little, 0.750 -> 0.746.
     syllable_in_word: float = 0.4
     pair: float = 0.5          # without marks: two neighbouring syllables that form an indexed word
     #: without marks: a syllable whose most frequent spelling in the index is a function
