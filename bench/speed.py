@@ -185,11 +185,11 @@ def query_latency(engine_path: str, plain_path: str, queries: list[str]) -> tupl
 
     ours = engine_latency(engine_path, queries)
     plain: list[float] = []
+    from index.files import read_through
+
     for name in os.listdir(plain_path):  # its files in the file cache too, as the engine's
         if os.path.isfile(os.path.join(plain_path, name)):
-            with open(os.path.join(plain_path, name), "rb") as f:
-                while f.read(1 << 20):
-                    pass
+            read_through(os.path.join(plain_path, name))
     ix = open_dir(plain_path)
     with ix.searcher() as searcher:
         parser = MultifieldParser(["title", "body"], ix.schema, group=OrGroup)

@@ -39,6 +39,7 @@ import numpy as np
 from whoosh.system import unpack_int
 
 from index.codec import INLINE_LIMIT
+from index.files import SharedFile
 
 MAGIC = b"SRCHTDA3"
 SUFFIX = ".tda"
@@ -172,22 +173,10 @@ class TermDocs:
 _READ_PER_TERM = ("docs", "freqs")
 
 
-class _OpenFile:
-    """A file descriptor, closed when the last array reading through it is gone."""
-
-    def __init__(self, path: str) -> None:
-        self.fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-
-    def __del__(self) -> None:
-        fd, self.fd = getattr(self, "fd", -1), -1
-        if fd >= 0:
-            os.close(fd)
-
-
 class _FileArray:
     """A flat array in a file, read by slices (``a[start:end]``) without mapping the file."""
 
-    def __init__(self, file: _OpenFile, offset: int, dtype: np.dtype, size: int) -> None:
+    def __init__(self, file: SharedFile, offset: int, dtype: np.dtype, size: int) -> None:
         self._file = file
         self._offset = offset
         self.dtype = dtype
@@ -201,7 +190,7 @@ class _FileArray:
         if end <= start:
             return np.zeros(0, dtype=self.dtype)
         width = self.dtype.itemsize
-        data = os.pread(self._file.fd, (end - start) * width, self._offset + start * width)
+        data = self._file.get(self._offset + start * width, (end - start) * width)
         return np.frombuffer(data, dtype=self.dtype)
 
 
@@ -420,7 +409,7 @@ def load(storage: Any, name: str) -> TermDocs | None:
         layout = json.loads(bytes(raw[start:start + header_len]).decode("ascii"))
         base = -(-(start + header_len) // _ALIGN) * _ALIGN
         arrays = {}
-        opened = _OpenFile(os.path.join(folder, name)) if folder else None
+        opened = SharedFile(os.path.join(folder, name)) if folder else None
         for key in _ARRAYS:
             dtype, size, offset = layout[key]
             dt = np.dtype(dtype)
