@@ -32,6 +32,11 @@ class _Placement:
     proximity: float
     lead: float
     adjacent: float
+    #: How many pairs of consecutive words may stand side by side (not counting pairs of
+    #: syllables of one word, which the whole word's own term already rewards), and the
+    #: words (numbers) that go on the one before.
+    pairs_of_words: int
+    joined: set[int]
 
 
 @dataclass
@@ -70,7 +75,8 @@ class Ranker:
         lang = field_language(fieldname) or ""
         n = max(self.docs_in.get(lang, 0), 1)
         avgfl = self.a.field_length(fieldname) / n or 1.0
-        return ids, tf / self.a.length_norms(fieldname, self.w.b, avgfl)[ids]
+        b = self.w.b_languages.get(lang, self.w.b)
+        return ids, tf / self.a.length_norms(fieldname, b, avgfl)[ids]
 
     def _group(self, alts: list[Alt]) -> tuple[np.ndarray, np.ndarray]:
         """BM25F of one term over its fields: weighted frequencies summed, then saturated.
@@ -226,11 +232,15 @@ class Ranker:
             unmarked = alang in unmarked_in
             weight = self.w.unmarked_proximity if unmarked else self.w.proximity.get(alang, 0.0)
             lead = self.w.lead.get(alang, 0.0)
-            if not (weight or lead) or alang not in self.alang_values:
+            adjacent = self.w.unmarked_adjacent if unmarked else self.w.adjacent.get(alang, 0.0)
+            if not (weight or lead or adjacent) or alang not in self.alang_values:
                 continue
             unit_of: dict[str, int] = {}
             pairs: list[tuple[str, str]] = []
+            joined: set[int] = set()
             for i, unit in enumerate(u for u in units if any(a[0].startswith("body") for a in u.alts)):
+                if unit.joined and i:
+                    joined.add(i)
                 # The word as typed: its marked forms when it has them, else its folded ones.
                 body = [(f, t) for f, t, _ in unit.alts if f.startswith("body")]
                 first = body[0][0]
@@ -241,7 +251,7 @@ class Ranker:
             words = len(set(unit_of.values()))
             if words > 1:
                 out[self.alang_values.index(alang)] = _Placement(
-                    pairs, unit_of, words, weight, lead, self.w.unmarked_adjacent if unmarked else 0.0)
+                    pairs, unit_of, words, weight, lead, adjacent, words - 1 - len(joined), joined)
         return out
 
     def _by_placement(self, candidates: np.ndarray, key: np.ndarray, score: np.ndarray,
@@ -251,8 +261,9 @@ class Ranker:
         A document whose query words stand together (in windows of a clause and of
         a sentence) gains up to ``proximity`` times its score: Vietnamese words are matched
         syllable by syllable, and syllables found apart rarely make the word asked for.
-        Typed without marks, consecutive words found side by side gain up to ``adjacent``
-        times more. One whose lead holds the words gains up to ``lead`` times: it is about them.
+        Consecutive words found side by side, in the query's order, gain up to ``adjacent``
+        times more (Vietnamese; most when typed without marks, where the segmenter finds no
+        words). One whose lead holds the words gains up to ``lead`` times: it is about them.
         """
         head = key[:len(candidates)].astype(np.float64)
         for i, docnum in enumerate(candidates.tolist()):
@@ -265,8 +276,8 @@ class Ranker:
             covered = sum(_window_coverage(occurrences, width) for width in windows) / len(windows)
             in_lead = len({word for start, word in occurrences if start < self.w.lead_chars})
             share = (p.proximity * covered + p.lead * in_lead) / p.words
-            if p.adjacent:
-                share += p.adjacent * _side_by_side(spans) / (p.words - 1)
+            if p.adjacent and p.pairs_of_words > 0:
+                share += p.adjacent * _side_by_side(spans, p.joined) / p.pairs_of_words
             bonus = score[docnum] * share
             head[i] += bonus
             score[docnum] += bonus  # the score shown is the one the order follows
@@ -334,12 +345,13 @@ def _sum_by_document(ids: np.ndarray, weights: np.ndarray, size: int) -> tuple[n
 SIDE_BY_SIDE_GAP = 2
 
 
-def _side_by_side(spans: list[tuple[int, int, int]]) -> int:
+def _side_by_side(spans: list[tuple[int, int, int]], joined: set[int] = frozenset()) -> int:
     """How many of the query's words (``(start, end, word)``, words numbered in the query's
-    order) are followed somewhere by the next word, at most :data:`SIDE_BY_SIDE_GAP` apart."""
+    order) are followed somewhere by the next word, at most :data:`SIDE_BY_SIDE_GAP` apart;
+    ``joined``: words that go on the one before, whose pair does not count."""
     starts = {(start, word) for start, _, word in spans}
-    return len({word for _, end, word in spans
-                if any((end + gap, word + 1) in starts for gap in range(1, SIDE_BY_SIDE_GAP + 1))})
+    return len({word for _, end, word in spans if word + 1 not in joined
+                and any((end + gap, word + 1) in starts for gap in range(1, SIDE_BY_SIDE_GAP + 1))})
 
 
 def _window_coverage(occurrences: list[tuple[int, int]], width: int) -> int:

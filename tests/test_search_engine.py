@@ -240,7 +240,7 @@ def _proximity_docs():
 
 def test_vietnamese_syllables_found_together_rank_above_the_same_syllables_apart():
     # Whole-word bonuses off: only where the syllables stand can tell the two apart.
-    plain = Engine.in_memory(weights=Weights(compound=0.0, pair=0.0, proximity={},
+    plain = Engine.in_memory(weights=Weights(compound=0.0, pair=0.0, proximity={}, adjacent={},
                                              unmarked_proximity=0.0, unmarked_adjacent=0.0))
     near = Engine.in_memory(weights=Weights(compound=0.0, pair=0.0))
     for engine in (plain, near):
@@ -250,20 +250,19 @@ def test_vietnamese_syllables_found_together_rank_above_the_same_syllables_apart
         assert [h.id for h in near.search(query)] == ["together", "apart"]
 
 
-def test_typed_without_marks_syllables_side_by_side_in_the_query_order_rank_first():
+def test_syllables_side_by_side_in_the_query_order_rank_first_with_marks_or_without():
     # The same four syllables in one clause of each text; only their order tells them apart.
     docs = [
         {"id": "scrambled", "lang": "vi", "title": "Tin", "text": "Nhân dân Ninh Bình gieo hạt, an tâm."},
         {"id": "in-order", "lang": "vi", "title": "Tin", "text": "Đại biểu bàn về an ninh hạt nhân."},
     ]
-    apart = Engine.in_memory(weights=Weights(compound=0.0, pair=0.0, unmarked_adjacent=0.0))
+    apart = Engine.in_memory(weights=Weights(compound=0.0, pair=0.0, adjacent={}, unmarked_adjacent=0.0))
     side = Engine.in_memory(weights=Weights(compound=0.0, pair=0.0))
     for engine in (apart, side):
         engine.add(docs)
-    assert [h.id for h in apart.search("an ninh hat nhan")] == ["scrambled", "in-order"], "a tie"
-    assert [h.id for h in side.search("an ninh hat nhan")] == ["in-order", "scrambled"]
-    # With marks the segmenter finds the words: the order of syllables weighs nothing more.
-    assert [h.id for h in side.search("an ninh hạt nhân")] == ["scrambled", "in-order"]
+    for query in ("an ninh hat nhan", "an ninh hạt nhân"):
+        assert [h.id for h in apart.search(query)] == ["scrambled", "in-order"], "a tie"
+        assert [h.id for h in side.search(query)] == ["in-order", "scrambled"]
 
 
 def test_an_english_query_is_not_read_as_vietnamese_typed_without_marks_unless_filtered_to_it():
@@ -273,7 +272,8 @@ def test_an_english_query_is_not_read_as_vietnamese_typed_without_marks_unless_f
         {"id": "in-order", "lang": "vi", "title": "Tin",
          "text": "Hội nghị nuclear security summit ở Seoul diễn ra hôm qua."},
     ]
-    engine = Engine.in_memory(weights=Weights(compound=0.0, pair=0.0))
+    # Side by side in text with marks weighs nothing here: only the unmarked reading could.
+    engine = Engine.in_memory(weights=Weights(compound=0.0, pair=0.0, adjacent={}))
     engine.add(docs)
     query = "What happened at the nuclear security summit in Seoul?"  # surely English
     assert [h.id for h in engine.search(query)] == ["scrambled", "in-order"], "a tie"
@@ -397,3 +397,12 @@ def test_a_rare_one_syllable_name_outweighs_a_common_two_syllable_word(engine):
           "text": f"Bài {i} nói về âm nhạc trong nước." if i < 2 else f"Tin tức số {i} về kinh tế."}
          for i in range(8)])
     assert engine.search("Lindisfarne âm nhạc").hits[0].id == "name"
+
+
+def test_only_the_pairs_between_words_count_as_side_by_side_not_the_syllables_of_one_word():
+    from search.ranking import _side_by_side
+
+    # "an ninh hạt nhân": syllables 0-3, the words an ninh (0, 1) and hạt nhân (2, 3).
+    spans = [(0, 2, 0), (3, 7, 1), (8, 11, 2), (12, 16, 3)]
+    assert _side_by_side(spans) == 3
+    assert _side_by_side(spans, joined={1, 3}) == 1  # ninh -> hạt only
