@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import mmap
 import os
 import pickle
 import zlib
@@ -381,6 +382,22 @@ def _write(storage: Any, name: str, arrays: dict[str, np.ndarray]) -> None:
     storage.rename_file(tmp, name, safe=True)
 
 
+def _mapped(path: str) -> mmap.mmap:
+    """``path`` mapped for reading, a page at a time.
+
+    A query touches a few pages of each table (a binary search, a bloom filter's bits).
+    By default the kernel reads around each page it faults in, as much as the disk's
+    read-ahead (8 MB on some virtual disks): from a cold file cache, opening the 45,000
+    articles' index read all of its 12 segments' tables, 98 MB, and a query then 49 MB
+    more; read a page at a time, 3 and 30 MB.
+    """
+    with open(path, "rb") as f:
+        mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    if hasattr(mapped, "madvise") and hasattr(mmap, "MADV_RANDOM"):
+        mapped.madvise(mmap.MADV_RANDOM)
+    return mapped
+
+
 def load(storage: Any, name: str) -> TermDocs | None:
     """The arrays of one segment; None if the file is missing or unreadable.
 
@@ -395,7 +412,7 @@ def load(storage: Any, name: str) -> TermDocs | None:
         if folder:
             # A plain array over the map: slicing a np.memmap builds a memmap object each
             # time, and a query slices these arrays thousands of times.
-            raw: Any = np.memmap(os.path.join(folder, name), dtype=np.uint8, mode="r").view(np.ndarray)
+            raw: Any = np.frombuffer(_mapped(os.path.join(folder, name)), dtype=np.uint8)
         else:
             f = storage.open_file(name)
             try:

@@ -258,6 +258,26 @@ def test_a_searcher_holds_none_of_the_postings_dictionary_or_text_in_its_own_mem
     assert all(name.endswith(".tda") for name in mapped), mapped
 
 
+def test_the_mapped_tables_are_read_a_page_at_a_time_not_with_the_disks_read_ahead(tmp_path):
+    smaps = Path("/proc/self/smaps")
+    if not smaps.exists():
+        pytest.skip("needs Linux's /proc to list the process's mappings and their flags")
+    engine = Engine.create(tmp_path / "ix", batch_size=100)
+    engine.add([{"id": str(i), "lang": "en", "title": f"report {i}", "text": f"summit talks {i}"}
+                for i in range(200)])
+    assert engine.search("summit").hits
+    folder = str((tmp_path / "ix").resolve())
+    flags, current = {}, None
+    for line in smaps.read_text().splitlines():
+        if line.startswith("VmFlags:"):
+            if current:
+                flags[current] = line.split()[1:]
+        elif not line.split()[0].endswith(":"):  # a mapping's first line: its range and path
+            current = line.split()[-1] if folder in line else None
+    assert flags, "the scoring arrays' small tables are expected to be mapped"
+    assert all("rr" in f for f in flags.values()), flags  # rr: the kernel's random-read hint
+
+
 def test_warming_reads_every_file_of_a_disk_index_once(tmp_path):
     engine = Engine.create(tmp_path / "ix", batch_size=50)
     engine.add([{"id": str(i), "lang": "en", "title": f"report {i}", "text": f"budget talks {i}"}
