@@ -27,7 +27,7 @@ from index.errors import (
     IndexVersionError,
     IndexWriteError,
 )
-from index.files import SharedFile, read_through
+from index.files import SharedFile, available_memory, read_through
 from index.parallel import BulkMpWriter, SegmentWorkers
 from index.schema import SCHEMA_VERSION, build_schema
 
@@ -334,10 +334,7 @@ class IndexStore:
         if self.path is None:
             return 0
         files = [p for p in Path(self.path).iterdir() if p.is_file()]
-        try:
-            free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-        except (ValueError, OSError):
-            free = 0
+        free = available_memory()
         if free and sum(p.stat().st_size for p in files) > free // 2:
             return 0
         # A file a commit has just replaced is skipped: the next search reads the new one.

@@ -287,3 +287,29 @@ def test_warming_reads_every_file_of_a_disk_index_once(tmp_path):
     engine.warm()
     assert engine.search("budget").hits
     assert Engine.in_memory()._store.read_ahead() == 0
+
+
+def test_warming_leaves_an_index_larger_than_half_the_available_memory_to_be_read_as_needed(
+        tmp_path, monkeypatch):
+    import index.store
+
+    engine = Engine.create(tmp_path / "ix", batch_size=50)
+    engine.add([{"id": str(i), "lang": "en", "title": f"report {i}", "text": f"budget talks {i}"}
+                for i in range(120)])
+    size = engine._store.size_bytes()
+    monkeypatch.setattr(index.store, "available_memory", lambda: 2 * size - 2)
+    assert engine._store.read_ahead() == 0
+    monkeypatch.setattr(index.store, "available_memory", lambda: 2 * size)
+    assert engine._store.read_ahead() == size
+
+
+def test_the_memory_available_counts_the_file_cache_the_system_can_drop():
+    from index.files import available_memory
+
+    meminfo = Path("/proc/meminfo")
+    if not meminfo.exists():
+        pytest.skip("needs Linux's /proc/meminfo")
+    fields = {line.split(":")[0]: int(line.split()[1]) * 1024 for line in meminfo.read_text().splitlines()}
+    # Both read a moment apart: equal within what the system did in between.
+    assert abs(available_memory() - fields["MemAvailable"]) < fields["MemTotal"] // 20
+    assert available_memory() > fields["MemFree"] or fields["Cached"] < fields["MemTotal"] // 20
