@@ -258,7 +258,7 @@ def serve_cmd(ctx: click.Context, host: str, port: int, workers: int, open_brows
     try:
         if not serve(ctx.obj["index"], host, port, workers=workers):
             ctx.exit(1)
-    except SearchError as exc:  # with several workers, the index is opened before they start
+    except SearchError as exc:  # the index is opened before the server starts
         _fail(exc)
     except OSError as exc:
         click.echo(f"Error: cannot listen on {host}:{port}: {exc.strerror or exc}; "

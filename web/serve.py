@@ -41,12 +41,14 @@ def serve(index: str, host: str, port: int, *, workers: int = 1, threads: int = 
     limit_malloc_arenas(MALLOC_ARENAS)
 
     app = create_app({"INDEX": index})
+    # Open the index, read its files into the file cache and load every analyzer it needs
+    # before the first request: else the first searches wait for them. With several
+    # workers this is done before forking, so that they share it rather than each loading
+    # its own.
+    app.extensions["search"].get().warm()
     if workers <= 1 or not hasattr(os, "fork"):
         waitress.serve(app, host=host, port=port, threads=threads, ident="search")
         return True
-    # Open the index and load every analyzer the index needs before forking, so the
-    # workers share them rather than each loading its own.
-    app.extensions["search"].get().warm()
     # What is loaded now stays out of the cycle collector's passes: a pass writes to every
     # object it visits, which would copy the shared pages into each worker.
     gc.collect()
