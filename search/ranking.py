@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from math import log
+from typing import Container
 
 import numpy as np
 
@@ -345,7 +346,7 @@ def _sum_by_document(ids: np.ndarray, weights: np.ndarray, size: int) -> tuple[n
 SIDE_BY_SIDE_GAP = 2
 
 
-def _side_by_side(spans: list[tuple[int, int, int]], joined: set[int] = frozenset()) -> int:
+def _side_by_side(spans: list[tuple[int, int, int]], joined: Container[int] = frozenset()) -> int:
     """How many of the query's words (``(start, end, word)``, words numbered in the query's
     order) are followed somewhere by the next word, at most :data:`SIDE_BY_SIDE_GAP` apart;
     ``joined``: words that go on the one before, whose pair does not count."""
