@@ -250,13 +250,17 @@ def serve_cmd(ctx: click.Context, host: str, port: int, workers: int, open_brows
         click.echo(f"warning: listening on every address ({host!r}): anyone who can reach this "
                    "machine can search the index", err=True)
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
-    click.echo(f"Serving {ctx.obj['index']} at {url} (Ctrl+C stops)")
-    if open_browser:
-        import webbrowser
+    click.echo(f"Loading {ctx.obj['index']} ...")
 
-        webbrowser.open(url)
+    def ready() -> None:
+        click.echo(f"Serving {ctx.obj['index']} at {url} (Ctrl+C stops)")
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+
     try:
-        if not serve(ctx.obj["index"], host, port, workers=workers):
+        if not serve(ctx.obj["index"], host, port, workers=workers, ready=ready):
             ctx.exit(1)
     except SearchError as exc:  # the index is opened before the server starts
         _fail(exc)

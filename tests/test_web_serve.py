@@ -79,6 +79,26 @@ def test_two_workers_answer_on_one_port_and_stop_with_the_server(tmp_path):
         assert not os.path.exists(f"/proc/{pid}") or "zombie" in open(f"/proc/{pid}/status").read()
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_says_it_is_serving_only_once_it_answers(tmp_path, workers):
+    index = tmp_path / "ix"
+    with Engine.create(index) as engine:
+        engine.index_paths([SAMPLES])
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "search.cli", "--index", str(index), "serve", "--port", str(port),
+         "--workers", workers], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert server.stdout.readline().startswith("Loading ")
+        assert server.stdout.readline().startswith(f"Serving {index} at http://127.0.0.1:{port}/")
+        # No waiting and no retry: by then the port is open and the index loaded.
+        data = _get(f"http://127.0.0.1:{port}", "an ninh hat nhan")
+        assert data["hits"] and data["hits"][0]["lang"] == "vi"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def _two_workers_of_one_thread(tmp_path: Path) -> tuple[subprocess.Popen, int]:
     """`serve` on the samples with two workers of one thread each, and its port."""
     index = tmp_path / "ix"

@@ -12,12 +12,13 @@ which Python's reference counts limit.
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import signal
 import socket
 import sys
 import time
-from typing import Any
+from typing import Any, Callable
 
 THREADS = 6
 #: A worker that exits by itself sooner than this after starting is not replaced: it would
@@ -29,8 +30,10 @@ MALLOC_ARENAS = 2
 _M_ARENA_MAX = -8  # mallopt's parameter number, from glibc's malloc.h
 
 
-def serve(index: str, host: str, port: int, *, workers: int = 1, threads: int = THREADS) -> bool:
-    """Serve ``index`` on ``host:port`` until interrupted or terminated.
+def serve(index: str, host: str, port: int, *, workers: int = 1, threads: int = THREADS,
+          ready: Callable[[], None] | None = None) -> bool:
+    """Serve ``index`` on ``host:port`` until interrupted or terminated; ``ready`` is called
+    once the index is loaded and the port is open.
 
     Returns False when the workers could not keep running (each exited as it started).
     """
@@ -47,7 +50,11 @@ def serve(index: str, host: str, port: int, *, workers: int = 1, threads: int = 
     # its own.
     app.extensions["search"].get().warm()
     if workers <= 1 or not hasattr(os, "fork"):
-        waitress.serve(app, host=host, port=port, threads=threads, ident="search")
+        logging.basicConfig()
+        server = waitress.create_server(app, host=host, port=port, threads=threads, ident="search")
+        if ready:
+            ready()
+        server.run()
         return True
     # What is loaded now stays out of the cycle collector's passes: a pass writes to every
     # object it visits, which would copy the shared pages into each worker.
@@ -55,6 +62,8 @@ def serve(index: str, host: str, port: int, *, workers: int = 1, threads: int = 
     gc.freeze()
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     listener = socket.create_server((host, port), family=family, backlog=1024)
+    if ready:
+        ready()
     return _Workers(lambda: _serve_when_free(app, listener, threads), workers).run()
 
 
@@ -67,7 +76,6 @@ def _serve_when_free(app: Any, listener: socket.socket, threads: int) -> None:
     refusing new clients while its threads sat idle. (This reads waitress's own server and
     connection attributes: the version is pinned in setup.cfg.)
     """
-    import logging
 
     from waitress.server import TcpWSGIServer
 
