@@ -235,6 +235,11 @@ def test_serve_caps_the_malloc_arenas_before_its_threads_start(tmp_path, monkeyp
     Engine.create(tmp_path / "ix").close()
     calls = []
     monkeypatch.setattr(serving, "limit_malloc_arenas", lambda n: calls.append(("arenas", n)))
-    monkeypatch.setattr(waitress, "serve", lambda *a, **k: calls.append(("serve", None)))
+
+    class Server:
+        def run(self) -> None:
+            calls.append(("serve", None))
+
+    monkeypatch.setattr(waitress, "create_server", lambda *a, **k: Server())
     assert serving.serve(str(tmp_path / "ix"), "127.0.0.1", 0)
     assert calls == [("arenas", serving.MALLOC_ARENAS), ("serve", None)]
