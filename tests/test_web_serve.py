@@ -12,6 +12,7 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,6 +32,22 @@ def _children(pid: int) -> list[int]:
     return [int(p) for p in open(f"/proc/{pid}/task/{pid}/children").read().split()]
 
 
+def _samples_index(tmp_path: Path) -> Path:
+    index = tmp_path / "ix"
+    with Engine.create(index) as engine:
+        engine.index_paths([SAMPLES])
+    return index
+
+
+def _serve(index: Path, workers: str, **output: Any) -> tuple[subprocess.Popen, int]:
+    """`search serve` on ``index`` with ``workers``, and its port."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "search.cli", "--index", str(index), "serve", "--port", str(port),
+         "--workers", workers], cwd=ROOT, **output)
+    return server, port
+
+
 def _get(base: str, q: str) -> dict:
     url = f"{base}/api/search?{urllib.parse.urlencode({'q': q})}"
     with urllib.request.urlopen(url, timeout=30) as r:
@@ -40,13 +57,7 @@ def _get(base: str, q: str) -> dict:
 @pytest.mark.skipif(not hasattr(os, "fork") or not os.path.exists("/proc/self/task"),
                     reason="forked workers need fork() and Linux's /proc to be watched")
 def test_two_workers_answer_on_one_port_and_stop_with_the_server(tmp_path):
-    index = tmp_path / "ix"
-    with Engine.create(index) as engine:
-        engine.index_paths([SAMPLES])
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "search.cli", "--index", str(index), "serve", "--port", str(port),
-         "--workers", "2"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server, port = _serve(_samples_index(tmp_path), "2", stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         base = f"http://127.0.0.1:{port}"
         for _ in range(150):
@@ -81,13 +92,8 @@ def test_two_workers_answer_on_one_port_and_stop_with_the_server(tmp_path):
 
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_serve_says_it_is_serving_only_once_it_answers(tmp_path, workers):
-    index = tmp_path / "ix"
-    with Engine.create(index) as engine:
-        engine.index_paths([SAMPLES])
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "search.cli", "--index", str(index), "serve", "--port", str(port),
-         "--workers", workers], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    index = _samples_index(tmp_path)
+    server, port = _serve(index, workers, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert server.stdout.readline().startswith("Loading ")
         assert server.stdout.readline().startswith(f"Serving {index} at http://127.0.0.1:{port}/")
@@ -101,9 +107,7 @@ def test_serve_says_it_is_serving_only_once_it_answers(tmp_path, workers):
 
 def _two_workers_of_one_thread(tmp_path: Path) -> tuple[subprocess.Popen, int]:
     """`serve` on the samples with two workers of one thread each, and its port."""
-    index = tmp_path / "ix"
-    with Engine.create(index) as engine:
-        engine.index_paths([SAMPLES])
+    index = _samples_index(tmp_path)
     port = _free_port()
     code = ("import sys; from web.serve import serve; "
             "serve(sys.argv[1], '127.0.0.1', int(sys.argv[2]), workers=2, threads=1)")
