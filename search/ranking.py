@@ -190,7 +190,7 @@ class Ranker:
         unmarked = plan.unmarked if lang is None else plan.unmarked & {lang}
         if query_lang not in (None, OTHER):
             unmarked = unmarked & {query_lang}
-        placed = self._placement_terms(plan, unmarked)
+        placed = self._placement_terms(plan, unmarked, query_lang)
         reordered = self.w.unmarked_depth if placed and unmarked else self.w.placement_depth
         pool = max(depth, reordered) if placed else depth
         if total > pool * 4:
@@ -225,7 +225,8 @@ class Ranker:
             out += found
         return out
 
-    def _placement_terms(self, plan: Plan, unmarked_in: set[str]) -> dict[int, _Placement]:
+    def _placement_terms(self, plan: Plan, unmarked_in: set[str],
+                         query_lang: str | None = None) -> dict[int, _Placement]:
         """Per language code: the body terms of the query's words and how to weigh where they stand
         (``unmarked_in``: the languages the query was typed in without marks)."""
         out = {}
@@ -234,6 +235,8 @@ class Ranker:
             weight = self.w.unmarked_proximity if unmarked else self.w.proximity.get(alang, 0.0)
             lead = self.w.lead.get(alang, 0.0)
             adjacent = self.w.unmarked_adjacent if unmarked else self.w.adjacent.get(alang, 0.0)
+            if query_lang not in (None, OTHER, alang):
+                adjacent = 0.0  # an English name side by side in Vietnamese text is no phrase asked for
             if not (weight or lead or adjacent) or alang not in self.alang_values:
                 continue
             unit_of: dict[str, int] = {}
