@@ -35,6 +35,8 @@ _POSTINGS_BUDGET = 2_000_000
 _TERM_KEYS = 50_000
 _LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+#: Occurrences of one term in one document kept for ranking and snippets: more say nothing new.
+SPANS_PER_TERM = 64
 
 
 class IndexArrays:
@@ -43,12 +45,15 @@ class IndexArrays:
     def __init__(self, searcher: Searcher) -> None:
         self.searcher = searcher
         self.leaves = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
+        #: Each segment's first document number, ascending: which segment holds a document.
+        self.firsts = np.array([offset for _, offset in self.leaves], dtype=np.int64)
         self._termdocs = [_load_termdocs(reader) for reader, _ in self.leaves]
         self._term_keys: dict[tuple[str, str], tuple[bytes, int]] = {}
         self._slots: dict[tuple[str, str], list[int]] = {}
         self._frequencies: dict[tuple[str, str], int] = {}
         self.size = searcher.doc_count_all()
         self._lengths: dict[str, np.ndarray] = {}
+        self._field_lengths: dict[str, float] = {}
         self._norms: dict[tuple[str, float, float], np.ndarray] = {}
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached = 0
@@ -137,7 +142,11 @@ class IndexArrays:
         return found
 
     def field_length(self, fieldname: str) -> float:
-        return float(self.searcher.field_length(fieldname))
+        """The total length of a field over every document (each segment's sum, added once)."""
+        found = self._field_lengths.get(fieldname)
+        if found is None:
+            found = self._field_lengths[fieldname] = float(self.searcher.field_length(fieldname))
+        return found
 
     # -- per term -------------------------------------------------------------
 
@@ -243,7 +252,7 @@ class IndexArrays:
             self._term_keys[key] = found
         return found
 
-    def term_spans(self, docnum: int, terms: list[tuple[str, str]], per_term: int = 64,
+    def term_spans(self, docnum: int, terms: list[tuple[str, str]], per_term: int = SPANS_PER_TERM,
                    blocks: dict[tuple[int, int], Any] | None = None) -> list[tuple[int, int, str]]:
         """``(start, end, term)`` of the occurrences of ``(field, term)`` pairs in one document.
 
@@ -252,30 +261,61 @@ class IndexArrays:
         scoring arrays when the term has them. ``blocks`` keeps decoded blocks for
         the caller's next documents (one query's hits share the blocks of rare terms).
         """
-        for leaf, ((reader, offset), tdocs) in enumerate(zip(self.leaves, self._termdocs)):
-            if offset <= docnum < offset + reader.doc_count_all():
-                break
-        else:
+        leaf = self.leaf_of(docnum)
+        if leaf < 0:
             return []
-        local = docnum - offset
         spans: list[tuple[int, int, str]] = []
         for (fieldname, text), slots in zip(terms, self.locate(terms)):
             if slots is None or slots[leaf] == termdocs.ABSENT:
                 continue
-            tbytes = self._term_key(fieldname, text)[0]  # type: ignore[index]
             with self._lock:
                 known = self._postings.get((fieldname, text))
-            if known is not None and slots[leaf] >= 0:
-                # The term's postings are in hand (a query ranks before it places and
-                # marks): where the document is among them picks its block, unread.
-                found = _occurrences_at(reader, tdocs, slots[leaf], _rank_in(known[0], docnum, offset),
-                                        local, fieldname, blocks, leaf)
-            else:
-                found = _occurrences(reader, tdocs, slots[leaf], local, fieldname, text, tbytes,
-                                     blocks, leaf)
-            for start, end in found[:per_term]:
+            # The term's postings in hand (a query ranks before it places and marks): where
+            # the document is among them picks its block, unread.
+            k = (_rank_in(known[0], docnum, int(self.firsts[leaf]))
+                 if known is not None and slots[leaf] >= 0 else None)
+            for start, end in self._spans_in(leaf, docnum, fieldname, text, slots[leaf], k,
+                                             blocks)[:per_term]:
                 spans.append((start, end, text))
         return spans
+
+    def leaf_of(self, docnum: int) -> int:
+        """The segment that holds a document (its index in ``leaves``); -1 for none."""
+        leaf = int(self.firsts.searchsorted(docnum, side="right")) - 1
+        return leaf if 0 <= leaf and docnum < self.size else -1
+
+    def ranks_in_segments(self, ids: np.ndarray, at: np.ndarray, docs: np.ndarray) -> np.ndarray:
+        """Where each of ``docs`` is among a term's postings *in its own segment*, given
+        where it is among all of them (``at`` in ``ids``, from :meth:`postings`)."""
+        leaves = self.firsts.searchsorted(docs, side="right") - 1
+        return at - ids.searchsorted(self.firsts)[leaves]
+
+    def spans_at(self, docnum: int, fieldname: str, text: str, k: int,
+                 blocks: dict[tuple[int, int], Any] | None = None) -> list[tuple[int, int]]:
+        """``(start, end)`` of a term in one document, its ``k``-th posting in the document's
+        segment (:meth:`ranks_in_segments`); the caller knows the document holds the term."""
+        leaf = self.leaf_of(docnum)
+        slots = self._slots.get((fieldname, text))
+        if slots is None:
+            slots = self.locate([(fieldname, text)])[0]
+        if leaf < 0 or slots is None:
+            return []
+        return self._spans_in(leaf, docnum, fieldname, text, slots[leaf],
+                              k if slots[leaf] >= 0 else None, blocks)[:SPANS_PER_TERM]
+
+    def _spans_in(self, leaf: int, docnum: int, fieldname: str, text: str, slot: int,
+                  k: int | None, blocks: dict[tuple[int, int], Any] | None) -> list[tuple[int, int]]:
+        """Spans of a term in a document of segment ``leaf``, where :meth:`locate` put the term
+        (``slot``); ``k``: the document's rank among the term's postings there, when known."""
+        if slot == termdocs.ABSENT:
+            return []
+        reader, offset = self.leaves[leaf]
+        if k is not None:
+            return _occurrences_at(reader, self._termdocs[leaf], slot, k, docnum - offset,
+                                   fieldname, blocks, leaf)
+        tbytes = self._term_key(fieldname, text)[0]  # type: ignore[index]
+        return _occurrences(reader, self._termdocs[leaf], slot, docnum - offset, fieldname, text,
+                            tbytes, blocks, leaf)
 
     def docs_for(self, query: Query) -> np.ndarray:
         """A mask of the documents a Whoosh query matches (phrases, date ranges)."""

@@ -58,8 +58,10 @@ class Ranker:
         self.docs_in = arrays.live_counts("alang")  # N per language, once per searcher
         self._blocks: dict[tuple[int, int], object] = {}  # postings blocks decoded for this query
         self._spans: dict[tuple[int, str, str], list[tuple[int, int, str]]] = {}
-        #: (field, term) -> {document: the term's document count}, over the ranked candidates
+        #: (field, term) -> {document: its rank among the term's postings in its segment}, over
+        #: the ranked candidates; and the term's document count
         self._holders: dict[tuple[str, str], dict[int, int]] = {}
+        self._counts: dict[tuple[str, str], int] = {}
         self._ranked: set[int] = set()
         #: Per language with documents typed without marks: which; only there do bare forms count.
         self._bare_docs: dict[str, np.ndarray] = {}
@@ -140,7 +142,10 @@ class Ranker:
              query_lang: str | None = None) -> Ranked:
         size = self.a.size
         score = np.zeros(size, dtype=np.float64)
-        coverage = np.zeros(size, dtype=np.int32)
+        # How many of the query's words each document holds: a byte each where that is
+        # enough, added to as bytes (quicker than counting in wider numbers).
+        words = sum(len(units) for units in plan.units.values())
+        coverage = np.zeros(size, dtype=np.uint8 if words < 256 else np.int32)
         needed = np.zeros(len(self.alang_values) + 1, dtype=np.int32)
         matched = np.zeros(size, dtype=bool)
         # Every word of the query in every segment, looked up at once.
@@ -155,7 +160,7 @@ class Ranker:
             for unit in units:
                 mask = self._unit_mask(unit, score)
                 matched |= mask
-                coverage += mask
+                coverage += mask.view(np.uint8)
             for ids, s in self._scored(plan.bonus.get(alang, [])):
                 score[ids] += s
             if alang in self.alang_values:
@@ -214,14 +219,24 @@ class Ranker:
         Proximity and then the snippets ask for the same words of the same hits.
         """
         out: list[tuple[int, int, str]] = []
+        ranked = docnum in self._ranked
         for term in terms:
             key = (docnum, *term)
             found = self._spans.get(key)
             if found is None:
-                # Scoring has the term's documents at hand: most absent pairs end there.
-                found = self._spans[key] = (
-                    self.a.term_spans(docnum, [term], blocks=self._blocks)
-                    if self._held_by(docnum, *term) else [])
+                # Scoring has the term's documents at hand: most absent pairs end there, and
+                # a ranked document's place among them picks the block that holds it.
+                holders = self._holders.get(term) if ranked else None
+                if holders is not None:
+                    k = holders.get(docnum)
+                    found = [] if k is None else [
+                        (start, end, term[1])
+                        for start, end in self.a.spans_at(docnum, *term, k, blocks=self._blocks)]
+                elif self._held_by(docnum, *term):
+                    found = self.a.term_spans(docnum, [term], blocks=self._blocks)
+                else:
+                    found = []
+                self._spans[key] = found
             out += found
         return out
 
@@ -309,17 +324,21 @@ class Ranker:
         self._ranked = set(candidates.tolist())
         for pair in pairs:
             ids, _ = self.a.postings(*pair)
+            self._counts[pair] = len(ids)
             if not len(ids):
                 self._holders[pair] = {}
                 continue
             at = np.minimum(np.searchsorted(ids, candidates), len(ids) - 1)
-            self._holders[pair] = dict.fromkeys(candidates[ids[at] == candidates].tolist(), len(ids))
+            held = ids[at] == candidates
+            docs = candidates[held]
+            ranks = self.a.ranks_in_segments(ids, at[held], docs)
+            self._holders[pair] = dict(zip(docs.tolist(), ranks.tolist()))
 
     def _held_by(self, docnum: int, fieldname: str, text: str) -> int:
         """In how many documents a term is, if ``docnum`` is one of them; else 0."""
         holders = self._holders.get((fieldname, text))
         if holders is not None and docnum in self._ranked:
-            return holders.get(docnum, 0)
+            return self._counts[fieldname, text] if docnum in holders else 0
         ids, _ = self.a.postings(fieldname, text)
         i = int(np.searchsorted(ids, docnum))
         return len(ids) if i < len(ids) and int(ids[i]) == docnum else 0

@@ -259,3 +259,24 @@ def test_terms_located_together_are_in_the_arrays_exactly_when_whoosh_has_a_bloc
         got, expected = fresh.postings(*pair), IndexArrays(engine._store.searcher()).postings(*pair)
         assert got[0].tolist() == expected[0].tolist() and got[1].tolist() == expected[1].tolist()
     assert fresh.locate([("no_such_field", "x")]) == [None]
+
+
+def test_spans_found_from_a_documents_place_among_the_postings_are_those_found_by_search(tmp_path):
+    engine = _disk_engine_with_common_words(tmp_path / "ix")
+    searcher = engine._store.searcher()
+    arrays = IndexArrays(searcher)
+    assert len(arrays.leaves) == 2, "the test needs two segments"
+    for term in [("body_en", "talk"), ("body_en", "secur"), ("body_en", "number77")]:
+        ids, _ = arrays.postings(*term)
+        docs = np.arange(arrays.size)
+        at = np.minimum(ids.searchsorted(docs), len(ids) - 1)
+        held = ids[at] == docs
+        ranks = arrays.ranks_in_segments(ids, at[held], docs[held])
+        assert len(ranks) == len(ids) > 0
+        for docnum, k in zip(docs[held].tolist(), ranks.tolist()):
+            expected = [(s, e) for s, e, _ in arrays.term_spans(docnum, [term])]
+            assert expected and arrays.spans_at(docnum, *term, k) == expected
+        # the second segment's documents count from its own first posting
+        second = docs[held] >= arrays.firsts[1]
+        assert ranks[second].tolist() == list(range(int(second.sum())))
+
