@@ -50,9 +50,9 @@ SUFFIX = ".tda"
 #: articles in 12 segments); in the arrays, all terms with a block of their own added 51 MB
 #: there and took a tenth off the query time on those segments.
 MIN_DOCS = INLINE_LIMIT
-#: A term in fewer documents has a single postings block (blocks hold 64, index.codec):
-#: where a segment has no arrays, its block is read directly.
-ONE_BLOCK = 32
+#: A term in fewer documents has a single postings block (index.codec: segments written
+#: before blocks shrank to 16 hold 64): where a segment has no arrays, its block is read directly.
+ONE_BLOCK = 16
 _ALIGN = 64
 _INT_BYTES = 4
 #: Bytes read at a block's position: its length and, most often, all of it.
