@@ -11,8 +11,8 @@ Blocks hold 16 postings (``BLOCK_POSTINGS``), not 128: to find where a query's w
 stand in one document (to reorder the first results, and for snippets) a query decodes
 the whole block that holds it, for every word; some 70 blocks a query, one posting of
 each used. On the 45,000 news articles, against blocks of 64: postings 576 -> 744 MB
-(the index 2.34x -> 2.73x plain Whoosh's), and a query with snippets 18.8 -> 15.3 ms of
-CPU. Indexes written with larger blocks read as before.
+(the index 2.34x -> 2.73x plain Whoosh's), and a search page with snippets 18.8 -> 15.3 ms
+of CPU (the two indexes searched side by side). Indexes written with larger blocks read as before.
 
 Blocks and inlined postings are pickled at protocol 4 (``POSTINGS_PICKLE``), where
 Whoosh pickles at 2: there each posting's encoded offsets (a ``bytes``) become a
