@@ -76,7 +76,6 @@ def _serve_when_free(app: Any, listener: socket.socket, threads: int) -> None:
     refusing new clients while its threads sat idle. (This reads waitress's own server and
     connection attributes: the version is pinned in setup.cfg.)
     """
-
     from waitress.server import TcpWSGIServer
 
     class WhenFree(TcpWSGIServer):  # type: ignore[misc]
