@@ -7,8 +7,9 @@ spends most of its time decompressing and unpickling those blocks, to keep
 only document numbers and frequencies. Here, once per segment, the postings of
 every term with a block of its own (in at least ``MIN_DOCS`` documents; a term of
 one document keeps its postings in the dictionary entry, :mod:`index.codec`) are
-copied out as two arrays: document numbers and frequencies. A query reads a
-term's slices of them from the file. The bulk writers (:mod:`index.bulkwrite`) write the file
+copied out: document numbers and frequencies, each term's side by side (its
+numbers, then its frequencies), so that a query reads a term's postings in a
+segment with one read of the file. The bulk writers (:mod:`index.bulkwrite`) write the file
 with the segment, from the postings in hand; a segment without one (merged by
 Whoosh's writer, or where writing it failed) gets it after the commit, read back
 from its blocks.
@@ -42,7 +43,10 @@ from whoosh.system import unpack_int
 from index.codec import INLINE_LIMIT
 from index.files import SharedFile
 
-MAGIC = b"SRCHTDA3"
+MAGIC = b"SRCHTDA4"
+#: Files written before a term's numbers and frequencies stood side by side (two arrays,
+#: two reads a term): still read as they are.
+MAGIC_SPLIT = b"SRCHTDA3"
 SUFFIX = ".tda"
 #: Terms in at least this many documents are in the arrays: every term with a block of its
 #: own, those the codec does not inline. A rare word is in a few documents of several
@@ -64,7 +68,11 @@ def file_name(segment: Any) -> str:
     return f"{segment.segment_id()}{SUFFIX}"
 
 
-_ARRAYS = ("keys", "starts", "docs", "freqs", "bstarts", "bfirst", "boffsets", "bloom")
+_ARRAYS = ("keys", "starts", "bstarts", "bfirst", "boffsets", "bloom")
+#: The postings: one array of bytes (:class:`_SideBySide`), or in :data:`MAGIC_SPLIT`
+#: files two arrays.
+_POSTINGS = "postings"
+_SPLIT = ("docs", "freqs")
 _BLOOM_BITS_PER_TERM = 10
 _BLOOM_PROBES = 3  # with 10 bits a term: about 1.7% of absent terms get through to Whoosh
 
@@ -104,8 +112,7 @@ class TermDocs:
         self.nbits = len(self.bloom) * 8
         self.keys = arrays["keys"]
         self.starts = arrays["starts"]
-        self.docs: Any = arrays["docs"]     # np.ndarray, or _FileArray: read a term at a time
-        self.freqs: Any = arrays["freqs"]
+        self.postings: Any = arrays[_POSTINGS]  # _SideBySide or _Split: read a term at a time
         self.bstarts = arrays["bstarts"]    # per term: its first block in the two below
         self.bfirst = arrays["bfirst"]      # per block: index of its first posting in the term
         self.boffsets = arrays["boffsets"]  # per block: its position in the postings file
@@ -144,8 +151,7 @@ class TermDocs:
 
     def at(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """Document numbers and frequencies of the term at index ``i`` (from :meth:`find`)."""
-        start, end = int(self.starts[i]), int(self.starts[i + 1])
-        return self.docs[start:end], self.freqs[start:end]
+        return self.postings.both(int(self.starts[i]), int(self.starts[i + 1]))
 
     def count(self, i: int) -> int:
         """In how many documents the term at index ``i`` is."""
@@ -154,8 +160,7 @@ class TermDocs:
     def block_at(self, i: int, docnum: int) -> int:
         """The file position of the block of the term at index ``i`` that holds ``docnum``;
         -1 when ``docnum`` is not among the term's documents."""
-        start, end = int(self.starts[i]), int(self.starts[i + 1])
-        docs = self.docs[start:end]
+        docs = self.postings.docs(int(self.starts[i]), int(self.starts[i + 1]))
         # The arrays' own searchsorted: numpy's function wrapper doubled the time of this
         # method, which placement calls for each candidate and word.
         k = int(docs.searchsorted(docnum))
@@ -171,7 +176,56 @@ class TermDocs:
         return int(self.boffsets[j])
 
 
-_READ_PER_TERM = ("docs", "freqs")
+class _SideBySide:
+    """Every term's postings in one run of bytes. A term's postings ``start`` to ``end`` begin
+    at byte ``start`` times the width of one number and one frequency: their document
+    numbers, then their frequencies.
+
+    ``source`` is the file, read a term at a time without mapping it, or (an index in
+    memory) the bytes themselves.
+    """
+
+    def __init__(self, source: SharedFile | np.ndarray, offset: int, doc_type: np.dtype,
+                 freq_type: np.dtype) -> None:
+        self._source = source
+        self._offset = offset
+        self.doc_type = doc_type
+        self.freq_type = freq_type
+        self.width = doc_type.itemsize + freq_type.itemsize
+
+    def _bytes(self, start: int, length: int) -> Any:
+        at = self._offset + start
+        if isinstance(self._source, np.ndarray):
+            return self._source[at:at + length]
+        return self._source.get(at, length)
+
+    def both(self, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+        """Document numbers and frequencies of postings ``start`` to ``end``: one read."""
+        n = end - start
+        data = self._bytes(start * self.width, n * self.width)
+        split = n * self.doc_type.itemsize
+        return (np.frombuffer(data, dtype=self.doc_type, count=n),
+                np.frombuffer(data, dtype=self.freq_type, count=n, offset=split))
+
+    def docs(self, start: int, end: int) -> np.ndarray:
+        """Document numbers alone: the first part of the same bytes."""
+        n = end - start
+        return np.frombuffer(self._bytes(start * self.width, n * self.doc_type.itemsize),
+                             dtype=self.doc_type, count=n)
+
+
+class _Split:
+    """Postings as two arrays, numbers and frequencies (:data:`MAGIC_SPLIT` files)."""
+
+    def __init__(self, docs: Any, freqs: Any) -> None:
+        self._docs = docs
+        self._freqs = freqs
+
+    def both(self, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+        return self._docs[start:end], self._freqs[start:end]
+
+    def docs(self, start: int, end: int) -> np.ndarray:
+        return self._docs[start:end]  # type: ignore[no-any-return]
 
 
 class _FileArray:
@@ -343,10 +397,32 @@ class SegmentArrays:
         boffsets = np.asarray([o for i in order for o in self.offsets[i]], dtype=np.int64)
         bfirst = np.asarray([f for i in order for f in self.firsts[i]], dtype=np.int32)
         name = file_name(segment)
-        _write(storage, name, {"keys": key_arr, "starts": _narrow(starts), "docs": docs,
-                               "freqs": freqs, "bstarts": _narrow(bstarts), "bfirst": bfirst,
-                               "boffsets": _narrow(boffsets), "bloom": bloom})
+        _write(storage, name, {"keys": key_arr, "starts": _narrow(starts),
+                               _POSTINGS: side_by_side(docs, freqs, starts),
+                               "bstarts": _narrow(bstarts), "bfirst": bfirst,
+                               "boffsets": _narrow(boffsets), "bloom": bloom},
+               {"postings_types": [docs.dtype.str, freqs.dtype.str]})
         return name
+
+
+def side_by_side(docs: np.ndarray, freqs: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """The bytes :class:`_SideBySide` reads: for each term (its postings from ``starts[t]``
+    to ``starts[t + 1]`` of ``docs`` and ``freqs``), its numbers and then its frequencies."""
+    n = len(docs)
+    out = np.empty(n * (docs.itemsize + freqs.itemsize), dtype=np.uint8)
+    if not n:
+        return out
+    term = np.repeat(np.arange(len(starts) - 1), np.diff(starts))
+    j = np.arange(n, dtype=np.int64)
+    # Posting j of term t: its number goes after every byte of the terms before t and the
+    # numbers of t's postings before j; its frequency after all of t's numbers and the
+    # frequencies of t's postings before j.
+    for values, where in ((docs, starts[term] * freqs.itemsize + j * docs.itemsize),
+                          (freqs, starts[term + 1] * docs.itemsize + j * freqs.itemsize)):
+        raw = np.ascontiguousarray(values).view(np.uint8).reshape(n, values.itemsize)
+        for b in range(values.itemsize):
+            out[where + b] = raw[:, b]
+    return out
 
 
 def _narrow(positions: np.ndarray) -> np.ndarray:
@@ -358,21 +434,24 @@ def _narrow(positions: np.ndarray) -> np.ndarray:
     return positions
 
 
-def _write(storage: Any, name: str, arrays: dict[str, np.ndarray]) -> None:
-    layout: dict[str, list[Any]] = {}
+def _write(storage: Any, name: str, arrays: dict[str, np.ndarray], meta: dict[str, Any],
+           magic: bytes = MAGIC) -> None:
+    """The file: ``magic``, the header (each array's type, size and place, and ``meta``),
+    then the arrays, each aligned."""
+    layout: dict[str, Any] = {}
     offset = 0
     for key, arr in arrays.items():
         layout[key] = [arr.dtype.str, int(arr.size), offset]
         offset += -(-arr.nbytes // _ALIGN) * _ALIGN
-    header = json.dumps(layout).encode("ascii")
-    head_len = -(-(len(MAGIC) + 4 + len(header)) // _ALIGN) * _ALIGN
+    header = json.dumps({**layout, **meta}).encode("ascii")
+    head_len = -(-(len(magic) + 4 + len(header)) // _ALIGN) * _ALIGN
     tmp = name + ".tmp"
     f = storage.create_file(tmp)
     try:
-        f.write(MAGIC)
+        f.write(magic)
         f.write(len(header).to_bytes(4, "little"))
         f.write(header)
-        f.write(b"\0" * (head_len - len(MAGIC) - 4 - len(header)))
+        f.write(b"\0" * (head_len - len(magic) - 4 - len(header)))
         for key, arr in arrays.items():
             data = np.ascontiguousarray(arr).tobytes()
             f.write(data)
@@ -403,7 +482,7 @@ def load(storage: Any, name: str) -> TermDocs | None:
 
     The tables that find a term and its blocks are memory-mapped: every query reads
     them. Document numbers and frequencies, most of the file, are read a term at a
-    time (:class:`_FileArray`), so a process serving queries does not hold them.
+    time (:class:`_SideBySide`), so a process serving queries does not hold them.
     """
     try:
         if not storage.file_exists(name):
@@ -419,23 +498,32 @@ def load(storage: Any, name: str) -> TermDocs | None:
                 raw = np.frombuffer(f.read(), dtype=np.uint8)
             finally:
                 f.close()
-        if bytes(raw[:len(MAGIC)]) != MAGIC:
+        magic = bytes(raw[:len(MAGIC)])
+        if magic not in (MAGIC, MAGIC_SPLIT):
             return None
         header_len = int.from_bytes(bytes(raw[len(MAGIC):len(MAGIC) + 4]), "little")
         start = len(MAGIC) + 4
         layout = json.loads(bytes(raw[start:start + header_len]).decode("ascii"))
         base = -(-(start + header_len) // _ALIGN) * _ALIGN
-        arrays = {}
+        arrays: dict[str, Any] = {}
         opened = SharedFile(os.path.join(folder, name)) if folder else None
-        for key in _ARRAYS:
+        per_term = _SPLIT if magic == MAGIC_SPLIT else (_POSTINGS,)
+        for key in _ARRAYS + per_term:
             dtype, size, offset = layout[key]
             dt = np.dtype(dtype)
             begin = base + offset
             end = begin + size * dt.itemsize
             if end > len(raw):
                 return None
-            arrays[key] = (_FileArray(opened, begin, dt, size)
-                           if opened and key in _READ_PER_TERM else raw[begin:end].view(dt))
+            if key not in per_term:
+                arrays[key] = raw[begin:end].view(dt)
+            elif key == _POSTINGS:
+                doc_type, freq_type = (np.dtype(t) for t in layout["postings_types"])
+                arrays[key] = _SideBySide(opened or raw, begin, doc_type, freq_type)
+            else:
+                arrays[key] = _FileArray(opened, begin, dt, size) if opened else raw[begin:end].view(dt)
+        if magic == MAGIC_SPLIT:
+            arrays[_POSTINGS] = _Split(arrays.pop("docs"), arrays.pop("freqs"))
         if not (len(arrays["starts"]) == len(arrays["bstarts"]) == len(arrays["keys"]) + 1):
             return None
         return TermDocs(arrays)

@@ -160,6 +160,67 @@ def test_missing_or_damaged_scoring_arrays_fall_back_to_whoosh_blocks(tmp_path):
     assert after.total == before.total
 
 
+def test_a_terms_numbers_and_frequencies_in_a_segment_come_from_one_read_of_its_file(tmp_path, monkeypatch):
+    from index import termdocs
+    from index.files import SharedFile
+
+    engine = _disk_engine_with_common_words(tmp_path / "ix")
+    tdocs = IndexArrays(engine._store.searcher())._termdocs[0]
+    (slot,) = tdocs.find([termdocs.term_hash("body_en", b"secur")])
+    reads = []
+    real_get = SharedFile.get
+    monkeypatch.setattr(SharedFile, "get", lambda self, at, n: reads.append(n) or real_get(self, at, n))
+    docs, freqs = tdocs.at(slot)
+    assert len(reads) == 1 and len(docs) == len(freqs) == 160
+    assert docs.tolist() == list(range(160)) and set(freqs.tolist()) == {1}
+
+
+def test_postings_side_by_side_read_back_as_the_arrays_they_were_made_from():
+    from index import termdocs
+
+    starts = np.array([0, 3, 3, 7, 8])  # four terms, one without postings
+    for doc_type, freq_type in ((np.uint16, np.uint8), (np.uint32, np.uint16)):
+        docs = np.array([5, 9, 300, 0, 1, 2, 65_535, 42], dtype=doc_type)
+        freqs = np.array([1, 2, 255, 4, 5, 6, 7, 8], dtype=freq_type)
+        raw = termdocs.side_by_side(docs, freqs, starts)
+        postings = termdocs._SideBySide(raw, 0, np.dtype(doc_type), np.dtype(freq_type))
+        for t in range(len(starts) - 1):
+            a, b = int(starts[t]), int(starts[t + 1])
+            got_docs, got_freqs = postings.both(a, b)
+            assert got_docs.tolist() == docs[a:b].tolist() == postings.docs(a, b).tolist()
+            assert got_freqs.tolist() == freqs[a:b].tolist()
+
+
+def test_scoring_arrays_written_as_two_separate_arrays_still_read_the_same(tmp_path):
+    from index import termdocs
+
+    engine = _disk_engine_with_common_words(tmp_path / "ix")
+    before = engine.search("security talks", limit=20)
+    storage = engine._store.ix.storage
+    for seg in engine._store.ix._segments():
+        name = termdocs.file_name(seg)
+        tdocs = termdocs.load(storage, name)
+        pairs = [tdocs.at(i) for i in range(len(tdocs.keys))]
+        docs = np.concatenate([d for d, _ in pairs]) if pairs else np.zeros(0, np.uint16)
+        freqs = np.concatenate([f for _, f in pairs]) if pairs else np.zeros(0, np.uint8)
+        (tmp_path / "ix" / name).unlink()
+        termdocs._write(storage, name, {
+            "keys": tdocs.keys, "starts": tdocs.starts, "docs": docs, "freqs": freqs,
+            "bstarts": tdocs.bstarts, "bfirst": tdocs.bfirst, "boffsets": tdocs.boffsets,
+            "bloom": np.frombuffer(tdocs.bloom, dtype=np.uint8)}, {}, magic=termdocs.MAGIC_SPLIT)
+        split = termdocs.load(storage, name)
+        assert isinstance(split.postings, termdocs._Split)
+        assert [(d.tolist(), f.tolist()) for d, f in (split.at(i) for i in range(len(split.keys)))] == \
+            [(d.tolist(), f.tolist()) for d, f in pairs]
+    reopened = Engine.open(tmp_path / "ix")
+    after = reopened.search("security talks", limit=20)
+    def shown(results):
+        return [(h.id, h.score, h.snippet) for h in results.hits]
+
+    assert shown(after) == shown(before)
+    assert after.total == before.total > 0
+
+
 def test_spans_of_common_terms_are_found_through_the_scoring_arrays(tmp_path):
     engine = _disk_engine_with_common_words(tmp_path / "ix")
     searcher = engine._store.searcher()
