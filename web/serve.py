@@ -20,7 +20,13 @@ import sys
 import time
 from typing import Any, Callable
 
-THREADS = 6
+#: Threads a worker answers with. Its searches run one at a time (:meth:`search.Engine.search`),
+#: so more threads only hold more requests inside one worker, where they contend for its lock
+#: in no fair order, instead of waiting in the socket's queue for whichever worker frees up
+#: first. Two let one page be written out while the next query runs. Under 20 clients
+#: without pause on two workers, the slowest 1% took 1.46 times the median with 2 threads
+#: and 1.60 times with 6 (five runs each, alternated; ``bench/load.py``).
+THREADS = 2
 #: A worker that exits by itself sooner than this after starting is not replaced: it would
 #: again. One killed (the kernel out of memory, a signal) is.
 MIN_LIFE = 5.0
