@@ -519,7 +519,7 @@ def load(storage: Any, name: str) -> TermDocs | None:
                 arrays[key] = raw[begin:end].view(dt)
             elif key == _POSTINGS:
                 doc_type, freq_type = (np.dtype(t) for t in layout["postings_types"])
-                arrays[key] = _SideBySide(opened or raw, begin, doc_type, freq_type)
+                arrays[key] = _SideBySide(raw if opened is None else opened, begin, doc_type, freq_type)
             else:
                 arrays[key] = _FileArray(opened, begin, dt, size) if opened else raw[begin:end].view(dt)
         if magic == MAGIC_SPLIT:
