@@ -81,10 +81,13 @@ def document_fields(doc: Document, filekey: str | None = None) -> dict[str, Any]
     return values
 
 
-#: The most documents one commit holds. Batches start at ``batch_size`` and grow with
-#: what a run has committed, up to this: every commit adds a segment per process, and
-#: every segment costs each query a lookup per word and the disk a dictionary.
-MAX_BATCH = 10_000
+#: The most documents one commit holds. Batches start at ``batch_size`` and grow to
+#: ``BATCH_GROWTH`` times what a run has committed, up to this: every commit adds a segment
+#: per process, and every segment costs each query a lookup per word and a read per term
+#: it holds (and the disk a dictionary). The first results are searchable after a small
+#: commit; a large collection is written in few.
+MAX_BATCH = 20_000
+BATCH_GROWTH = 3
 
 
 class Indexer:
@@ -100,7 +103,7 @@ class Indexer:
 
     def _batch_limit(self, committed: int) -> int:
         """How many documents the next commit waits for, after ``committed`` in this run."""
-        return max(self.batch_size, min(committed, MAX_BATCH))
+        return max(self.batch_size, min(BATCH_GROWTH * committed, MAX_BATCH))
 
     def add(self, docs: Iterable[Document | Mapping[str, Any]], *, lang: str | None = None) -> IndexReport:
         """Add or replace (by id) documents, committing in batches (see :data:`MAX_BATCH`)."""
