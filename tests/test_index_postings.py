@@ -214,6 +214,7 @@ def test_scoring_arrays_written_as_two_separate_arrays_still_read_the_same(tmp_p
             [(d.tolist(), f.tolist()) for d, f in pairs]
     reopened = Engine.open(tmp_path / "ix")
     after = reopened.search("security talks", limit=20)
+
     def shown(results):
         return [(h.id, h.score, h.snippet) for h in results.hits]
 
