@@ -24,7 +24,7 @@ from typing import Any, Callable
 #: so more threads only hold more requests inside one worker, where they contend for its lock
 #: in no fair order, instead of waiting in the socket's queue for whichever worker frees up
 #: first. Two let one page be written out while the next query runs. Under 20 clients
-#: without pause on two workers, the slowest 1% took 1.46 times the median with 2 threads
+#: without pause on two workers, the slowest 1% took 1.45 times the median with 2 threads
 #: and 1.60 times with 6 (five runs each, alternated; ``bench/load.py``).
 THREADS = 2
 #: A worker that exits by itself sooner than this after starting is not replaced: it would
