@@ -6,10 +6,10 @@ from index.errors import (
     QueryError, ReadError, SearchError)
 from index.readers import EXTENSIONS, read_file
 from index.store import IndexStore
-from index.writing import IndexReport, Indexer
+from index.writing import IndexReport, Indexer, Progress
 
 __all__ = [
     "Document", "DocumentError", "EXTENSIONS", "IndexExists", "IndexLocked", "IndexNotFound",
-    "IndexReport", "IndexStore", "IndexVersionError", "IndexWriteError", "Indexer", "QueryError",
+    "IndexReport", "IndexStore", "Progress", "IndexVersionError", "IndexWriteError", "Indexer", "QueryError",
     "ReadError", "SearchError", "read_file",
 ]

@@ -12,6 +12,9 @@ from analyzers import normalize_text
 from index.errors import DocumentError
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+#: A lone surrogate (from a JSON escape such as "\\ud800"): text no index or page can hold.
+_LANG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -64,18 +67,38 @@ class Document:
                 raise DocumentError(
                     f"document {self.id!r}: {name} is {type(value).__name__}, not text: "
                     f"pass {name} as a string")
-        for name in ("lang", "url", "source", "path"):
+        if self.lang == "":
+            self.lang = None
+        if self.lang is not None and not is_language_code(self.lang):
+            raise DocumentError(
+                f"document {self.id!r}: lang {self.lang!r} is not a language code: give one "
+                "code such as 'vi' or 'pt-BR', or leave it out to have the language detected")
+        for name in ("url", "source", "path"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, str):
                 setattr(self, name, str(value))
-        self.id = str(self.id)
-        self.title = normalize_text(self.title.replace("\x00", "")).strip()
-        self.text = normalize_text(self.text.replace("\x00", ""))
+        self.id = _text(str(self.id))
+        self.title = normalize_text(_text(self.title)).strip()
+        self.text = normalize_text(_text(self.text))
+        for name in ("lang", "url", "source", "path"):
+            value = getattr(self, name)
+            if value is not None:
+                setattr(self, name, _text(value))
         self.date = parse_date(self.date)
         return self
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def is_language_code(value: object) -> bool:
+    """Whether ``value`` looks like a language code (``vi``, ``pt-BR``, ``zh_Hant``)."""
+    return isinstance(value, str) and _LANG.fullmatch(value) is not None
+
+
+def _text(value: str) -> str:
+    """``value`` without NUL characters and lone surrogates (replaced by U+FFFD)."""
+    return _SURROGATE.sub("\ufffd", value.replace("\x00", ""))
 
 
 def parse_date(value: object) -> str | None:

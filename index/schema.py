@@ -15,7 +15,7 @@ from analyzers import (EXACT_LANGUAGES, FOLDED_LANGUAGES, LANGUAGES, analyzer_fo
                        exact_analyzer_for, folded_analyzer_for)
 
 #: Bumped whenever the schema or the analysis changes what is indexed.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def title_field(lang: str, folded: bool = False) -> str:
@@ -47,8 +47,9 @@ def build_schema() -> Schema:
         day=DATETIME,
         url=STORED,
         source=STORED,
-        path=ID(stored=True),
-        filekey=ID,  # "path\tcontent hash": what incremental indexing compares
+        path=STORED,  # the file as people are shown it: relative to the folder indexed
+        file=ID,  # the file's absolute path: what removing a file deletes by
+        filekey=ID,  # "path\tcontent hash", on file records only (see index.live)
         unmarked=ID,  # the language, for a text in a language with marks typed without them
     )
     for lang in LANGUAGES:

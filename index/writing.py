@@ -7,7 +7,7 @@ import os
 import time
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from analyzers import EXACT_LANGUAGES, FOLDED_LANGUAGES, canonical_language, detect_language
@@ -18,17 +18,19 @@ from index.bulkwrite import fewer_collections
 from index.documents import Document
 from index.errors import DocumentError, ReadError
 from index.parallel import SegmentWorkers
-from index.readers import MAX_FILE_BYTES, iter_files, read_file
+from index.limits import MAX_DOCUMENT_CHARS, MAX_FILE_BYTES
+from index.live import RECORD_PREFIX, live_files, record_fields
+from index.readers import Found, index_path, iter_files, read_file, shown_path
 from index.schema import body_field, exact_field, title_field
 from index.store import IndexStore
 
-#: A longer text is refused: Whoosh holds a document's postings in memory while indexing it.
-MAX_DOCUMENT_CHARS = 8_000_000
-
-
 @dataclass
 class IndexReport:
-    """What an indexing run did."""
+    """What an indexing run did.
+
+    ``failed`` lists the inputs skipped whole, with the reason; ``warnings`` the parts
+    skipped (a broken line, a document over a limit, a repeated id) and links not followed.
+    """
 
     added: int = 0
     updated: int = 0
@@ -39,18 +41,49 @@ class IndexReport:
     warnings: list[tuple[str, str]] = field(default_factory=list)
     languages: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
+    commits: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.failed
 
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["languages"] = dict(self.languages.most_common())
+        data["failed"] = [{"path": p, "reason": r} for p, r in self.failed]
+        data["warnings"] = [{"path": p, "warning": w} for p, w in self.warnings]
+        return data
 
-ProgressCallback = Callable[[int, int, int], None]
-"""Called as ``progress(files_done, files_total, documents_done)``."""
+
+@dataclass
+class Progress:
+    """How far an indexing run is. ``bytes_done`` counts the files' bytes whose documents are
+    written (a file's bytes shared among its documents by length), or passed over."""
+
+    files_total: int
+    bytes_total: int
+    files_done: int = 0
+    bytes_done: float = 0.0
+    documents: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def eta(self) -> float | None:
+        """Seconds left at the rate so far; None before there is a rate."""
+        elapsed = time.monotonic() - self.started
+        if self.bytes_done <= 0 or elapsed < 1:
+            return None
+        return elapsed * (self.bytes_total - self.bytes_done) / self.bytes_done
 
 
-def document_fields(doc: Document, filekey: str | None = None) -> dict[str, Any]:
-    """The Whoosh fields of one document: the language decides which text fields it fills."""
+ProgressCallback = Callable[[Progress], None]
+
+
+def document_fields(doc: Document, file: str | None = None) -> dict[str, Any]:
+    """The Whoosh fields of one document: the language decides which text fields it fills.
+
+    ``file`` is the absolute path (as the index names it) the document was read from.
+    """
     if len(doc.text) > MAX_DOCUMENT_CHARS:
         raise DocumentError(
             f"document {doc.id!r} has {len(doc.text):,} characters, over the limit of "
@@ -76,8 +109,8 @@ def document_fields(doc: Document, filekey: str | None = None) -> dict[str, Any]
         value = getattr(doc, name)
         if value:
             values[name] = value
-    if filekey:
-        values["filekey"] = filekey
+    if file:
+        values["file"] = file
     return values
 
 
@@ -88,6 +121,11 @@ def document_fields(doc: Document, filekey: str | None = None) -> dict[str, Any]
 #: commit; a large collection is written in few.
 MAX_BATCH = 20_000
 BATCH_GROWTH = 3
+#: The most characters the first commit of a run holds: about 30 s of analysis on one
+#: core, so that a first run stopped early still keeps something.
+FIRST_BATCH_CHARS = 4_000_000
+#: The most characters any commit holds: its postings are held in memory until it.
+MAX_BATCH_CHARS = 200_000_000
 
 
 class Indexer:
@@ -101,29 +139,28 @@ class Indexer:
         self.lock_timeout = lock_timeout
         self.max_file_bytes = max_file_bytes
 
-    def _batch_limit(self, committed: int) -> int:
-        """How many documents the next commit waits for, after ``committed`` in this run."""
-        return max(self.batch_size, min(BATCH_GROWTH * committed, MAX_BATCH))
+    def batch_full(self, docs: int, chars: int, committed: int) -> bool:
+        """Whether a batch of ``docs`` documents and ``chars`` characters is due for a commit,
+        after ``committed`` documents in this run."""
+        if docs >= max(self.batch_size, min(BATCH_GROWTH * committed, MAX_BATCH)):
+            return True
+        return chars >= (FIRST_BATCH_CHARS if committed == 0 else MAX_BATCH_CHARS)
 
     def add(self, docs: Iterable[Document | Mapping[str, Any]], *, lang: str | None = None) -> IndexReport:
         """Add or replace (by id) documents, committing in batches (see :data:`MAX_BATCH`)."""
         report = IndexReport()
         start = time.monotonic()
-        batch: list[dict[str, Any]] = []
         with self._workers() as workers:
+            batch = _Batch(self, workers, report)
             for value in docs:
                 doc = Document.from_value(value)
                 if lang and not doc.lang:
                     doc.lang = lang
-                batch.append(document_fields(doc))
-                report.languages[doc.lang or ""] += 1
-                if len(batch) >= self._batch_limit(report.added):
-                    self._commit(batch, [], workers)
-                    report.added += len(batch)
-                    batch = []
-            if batch:
-                self._commit(batch, [], workers)
-                report.added += len(batch)
+                fields = document_fields(doc)
+                batch.add(fields)
+                report.added += 1
+                report.languages[fields["lang"]] += 1
+            batch.commit()
         report.seconds = time.monotonic() - start
         return report
 
@@ -134,9 +171,17 @@ class Indexer:
             return sum(w.delete_by_term("id", str(i)) for i in ids)
 
     def delete_paths(self, paths: Iterable[str]) -> int:
-        """Delete every document read from these files (absolute paths)."""
+        """Delete every document read from these files; returns how many there were."""
+        keys = [index_path(os.path.abspath(p)) for p in paths]
+        before = self.live_documents()
         with self.store.writer(timeout=self.lock_timeout) as w:
-            return sum(w.delete_by_term("path", os.path.abspath(p)) for p in paths)
+            for key in keys:
+                w.delete_by_term("file", key)
+        return before - self.live_documents()
+
+    def live_documents(self) -> int:
+        """Documents in the index, file records left out."""
+        return self.store.searcher().doc_count() - len(self.indexed_files())
 
     def merge(self) -> tuple[int, int]:
         """Merge every segment into one; returns the segment counts before and after."""
@@ -155,99 +200,215 @@ class Indexer:
         with self.store.segment_workers(self.procs) as workers:
             yield workers
 
-    def _commit(self, docs: list[dict[str, Any]], delete_paths: list[str],
-                workers: SegmentWorkers | None = None) -> None:
+    def write(self, docs: list[dict[str, Any]], delete_files: list[str],
+              workers: SegmentWorkers | None = None,
+              progress: Callable[[dict[str, Any]], None] | None = None) -> None:
+        """One durable commit: delete the documents of ``delete_files``, then add ``docs``
+        (``progress(fields)`` is told as each is handed to the writer). Keys that start
+        with ``_`` are the caller's, not fields."""
         # One id once per commit: the parallel writer cannot replace a document it has
         # not written yet, so a repeated id keeps only its last version.
         unique = list({fields["id"]: fields for fields in docs}.values())
         procs = self.procs if workers is not None and len(unique) >= 200 else 1
         with fewer_collections(), self.store.writer(timeout=self.lock_timeout, procs=procs,
                                                     workers=workers) as w:
-            for path in delete_paths:
-                w.delete_by_term("path", path)
+            for path in delete_files:
+                w.delete_by_term("file", path)
             for fields in unique:
-                w.update_document(**fields)
+                w.update_document(**{k: v for k, v in fields.items() if not k.startswith("_")})
+                if progress is not None:
+                    progress(fields)
 
     def indexed_files(self) -> dict[str, str]:
-        """``{path: content hash}`` of every file in the index."""
-        reader = self.store.searcher().reader()
-        known: dict[str, str] = {}
-        for key in reader.lexicon("filekey"):
-            path, _, sha = key.decode("utf-8", "surrogatepass").rpartition("\t")
-            known[path] = sha
-        return known
+        """``{path: content hash}`` of every file indexed whole (see :mod:`index.live`)."""
+        return live_files(self.store.searcher().reader())
 
     def index_paths(self, paths: Iterable[str | os.PathLike[str]], *, lang: str | None = None,
                     progress: ProgressCallback | None = None,
-                    committed: Callable[[list[str]], None] | None = None) -> IndexReport:
+                    committed: Callable[[list[str]], None] | None = None,
+                    follow_links: bool = False) -> IndexReport:
         """Index files and folders: skip unchanged files, update changed ones, remove vanished ones.
 
-        ``committed(ids)`` is called after each durable commit with the ids it wrote.
+        A file that cannot be read is skipped with its reason in the report, and the run
+        goes on. ``committed(ids)`` is called after each durable commit with the ids it
+        wrote; ``progress`` (see :class:`Progress`) as the work goes.
         """
         start = time.monotonic()
         roots = [os.path.abspath(os.fspath(p)) for p in paths]
         report = IndexReport()
         known = self.indexed_files()
-        files: list[str] = []
-        for path, error in iter_files(list(roots)):
-            if error is not None:
-                report.failed.append((path, error.reason))
-            else:
-                files.append(path)
+        files = self._listed(roots, follow_links, report)
+        sizes = [_size(f.path) for f in files]
+        tracker = Progress(len(files), sum(sizes))
+        run = _FileRun(self, report, known, lang, tracker, progress)
         with self._workers() as workers:
-            seen: set[str] = set()
-            batch: list[dict[str, Any]] = []
-            replaced: list[str] = []
-            docs_done = 0
-            docs_committed = 0
-            for n, path in enumerate(files, 1):
-                seen.add(path)
-                try:
-                    read = read_file(path, max_bytes=self.max_file_bytes, known_sha=known.get(path))
-                except ReadError as exc:
-                    report.failed.append((path, exc.reason))
-                    continue
-                report.files += 1
-                if read.unchanged:
-                    report.unchanged += 1
-                    continue
-                filekey = f"{path}\t{read.sha}"
-                fields_of_file = []
-                try:
-                    for doc in read.documents:
-                        if lang and not doc.lang:
-                            doc.lang = lang
-                        fields_of_file.append(document_fields(doc, filekey))
-                except DocumentError as exc:
-                    report.failed.append((path, str(exc)))
-                    continue
-                for warning in read.warnings:
-                    report.warnings.append((path, warning))
-                if path in known:
-                    replaced.append(path)
-                    report.updated += len(fields_of_file)
-                else:
-                    report.added += len(fields_of_file)
-                for f in fields_of_file:
-                    report.languages[f["lang"]] += 1
-                batch.extend(fields_of_file)
-                docs_done += len(fields_of_file)
-                if len(batch) >= self._batch_limit(docs_committed):
-                    self._commit(batch, replaced, workers)
-                    docs_committed += len(batch)
-                    if committed:
-                        committed([f["id"] for f in batch])
-                    batch, replaced = [], []
-                if progress:
-                    progress(n, len(files), docs_done)
-            failed_paths = {p for p, _ in report.failed}
-            vanished = [p for p in known if p not in seen and p not in failed_paths
-                        and any(p == r or p.startswith(r.rstrip(os.sep) + os.sep) for r in roots)]
-            if batch or replaced or vanished:
-                self._commit(batch, replaced + vanished, workers)
-                if committed:
-                    committed([f["id"] for f in batch])
-        if vanished:
-            report.removed = len(vanished)
+            run.batch = _Batch(self, workers, report, committed, run.written)
+            for found, size in zip(files, sizes):
+                run.read(found, size)
+            vanished = _vanished(known, run.seen, report, roots)
+            run.batch.deletes.extend(vanished)
+            run.batch.commit()
+        report.removed = len(vanished)
         report.seconds = time.monotonic() - start
         return report
+
+    @staticmethod
+    def _listed(roots: list[str], follow_links: bool, report: IndexReport) -> list[Found]:
+        files = []
+        for found in iter_files(list(roots), follow_links=follow_links):
+            if found.error is not None:
+                report.failed.append((found.error.path, found.error.reason))
+            elif found.note is not None:
+                report.warnings.append((index_path(found.path), found.note))
+            else:
+                files.append(found)
+        return files
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def _vanished(known: dict[str, str], seen: set[str], report: IndexReport, roots: list[str]) -> list[str]:
+    """Indexed files under ``roots`` that are gone (a file that failed to read is kept)."""
+    failed = {p for p, _ in report.failed}
+    keys = [index_path(r.rstrip(os.sep)) for r in roots]
+    return [p for p in known if p not in seen and p not in failed
+            and any(p == k or p.startswith(k + os.sep) for k in keys)]
+
+
+class _Batch:
+    """The documents and deletions of the next commit, committed when due."""
+
+    def __init__(self, indexer: Indexer, workers: SegmentWorkers | None, report: IndexReport,
+                 committed: Callable[[list[str]], None] | None = None,
+                 written: Callable[[dict[str, Any]], None] | None = None) -> None:
+        self.indexer = indexer
+        self.workers = workers
+        self.report = report
+        self.committed_callback = committed
+        self.written = written
+        self.docs: list[dict[str, Any]] = []
+        self.deletes: list[str] = []
+        self.documents = 0  # of docs, file records left out
+        self.chars = 0
+        self.committed = 0
+
+    def add(self, fields: dict[str, Any]) -> None:
+        """Add a document, or a file's record; a full batch is committed first, so a file's
+        record goes with its last document (see :mod:`index.live`)."""
+        if not fields["id"].startswith(RECORD_PREFIX):
+            if self.indexer.batch_full(self.documents, self.chars, self.committed):
+                self.commit()
+            self.documents += 1
+            self.chars += len(fields["text"]) + len(fields["title"])
+        self.docs.append(fields)
+
+    def commit(self) -> None:
+        if not (self.docs or self.deletes):
+            return
+        docs = self.docs
+        self.indexer.write(docs, self.deletes, self.workers, self.written)
+        self.report.commits += 1
+        self.committed += self.documents
+        if self.committed_callback is not None:
+            self.committed_callback([f["id"] for f in docs if not f["id"].startswith(RECORD_PREFIX)])
+        self.docs, self.deletes, self.documents, self.chars = [], [], 0, 0
+
+
+class _FileRun:
+    """One :meth:`Indexer.index_paths` run's reading of files, one at a time."""
+
+    def __init__(self, indexer: Indexer, report: IndexReport, known: dict[str, str],
+                 lang: str | None, progress: Progress, callback: ProgressCallback | None) -> None:
+        self.indexer = indexer
+        self.report = report
+        self.known = known
+        self.lang = lang
+        self.progress = progress
+        self.callback = callback
+        self.seen: set[str] = set()
+        self.ids: dict[str, str] = {}  # document id -> the file it was read from, this run
+        self.batch: _Batch
+
+    def read(self, found: Found, size: int) -> None:
+        key = index_path(found.path)
+        self.seen.add(key)
+        fields = self._documents(found, key)
+        if fields is None:
+            self._passed(size)
+            return
+        chars = [len(f.get("text", "")) + len(f.get("title", "")) + 1 for f in fields]
+        for f, n in zip(fields, chars):
+            f["_bytes"] = size * n / sum(chars)
+        self.batch.deletes.append(key)  # a part of it written by a run stopped halfway, too
+        for f in fields:
+            self.batch.add(f)
+
+    def _documents(self, found: Found, key: str) -> list[dict[str, Any]] | None:
+        """The fields of the file's documents, then its record; None when there is nothing
+        to write (unchanged, or skipped with a reason in the report)."""
+        report = self.report
+        try:
+            read = read_file(found.path, max_bytes=self.indexer.max_file_bytes,
+                             known_sha=self.known.get(key))
+        except ReadError as exc:
+            report.failed.append((exc.path, exc.reason))
+            return None
+        except Exception as exc:  # a reader's own bug must not stop the run
+            report.failed.append((key, f"could not be read ({type(exc).__name__}: {exc})"))
+            return None
+        report.files += 1
+        if read.unchanged:
+            report.unchanged += 1
+            return None
+        report.warnings.extend((key, w) for w in read.warnings)
+        fields = self._fields(read.documents, key, shown_path(found.path, found.root))
+        if not fields:
+            report.failed.append((key, "no document in it could be indexed"))
+            return None
+        if key in self.known:
+            report.updated += len(fields)
+        else:
+            report.added += len(fields)
+        for f in fields:
+            report.languages[f["lang"]] += 1
+        return fields + [record_fields(key, read.sha)]
+
+    def _fields(self, docs: list[Document], key: str, shown: str) -> list[dict[str, Any]]:
+        out = []
+        for doc in docs:
+            if self.lang and not doc.lang:
+                doc.lang = self.lang
+            doc.path = shown
+            try:
+                fields = document_fields(doc, key)
+            except DocumentError as exc:
+                self.report.warnings.append((key, f"document skipped: {exc}"))
+                continue
+            other = self.ids.setdefault(doc.id, key)
+            if other != key:
+                self.report.warnings.append((key, f"id {doc.id!r} is also in {other}: the one read "
+                                                  "last is kept; give every document its own id"))
+                self.ids[doc.id] = key
+            out.append(fields)
+        return out
+
+    def _passed(self, size: int) -> None:
+        self.progress.files_done += 1
+        self.progress.bytes_done += size
+        if self.callback is not None:
+            self.callback(self.progress)
+
+    def written(self, fields: dict[str, Any]) -> None:
+        """A commit has handed a document to the writer."""
+        self.progress.bytes_done += fields.get("_bytes", 0.0)
+        if fields["id"].startswith(RECORD_PREFIX):
+            self.progress.files_done += 1
+        else:
+            self.progress.documents += 1
+        if self.callback is not None and self.progress.documents % 16 == 0:
+            self.callback(self.progress)

@@ -9,13 +9,13 @@
 
 from index import (
     Document, DocumentError, IndexExists, IndexLocked, IndexNotFound, IndexReport,
-    IndexVersionError, IndexWriteError, QueryError, ReadError, SearchError)
+    IndexVersionError, IndexWriteError, Progress, QueryError, ReadError, SearchError)
 from search.engine import DocumentView, Engine, Hit, Results, Stats
 
 __all__ = [
     "Document", "DocumentError", "DocumentView", "Engine", "Hit", "IndexExists", "IndexLocked",
     "IndexNotFound",
-    "IndexReport", "IndexVersionError", "IndexWriteError", "QueryError", "ReadError", "Results",
+    "IndexReport", "IndexVersionError", "IndexWriteError", "Progress", "QueryError", "ReadError", "Results",
     "SearchError", "Stats",
 ]
 __version__ = "0.1.0"

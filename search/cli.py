@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from search import Engine, Results, SearchError, __version__
+from search import Engine, IndexReport, Progress, Results, SearchError, __version__
 
 APP_NAME = "polyglot-news-search"
 
@@ -59,6 +59,17 @@ def _open(ctx: click.Context, create: bool = False, **options: Any) -> Engine:
         raise  # unreachable: _fail exits
 
 
+def _set_index(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.ensure_object(dict)["index"] = value
+
+
+#: ``--index DIR`` after the command, as before it (``search stats --index DIR``).
+index_option = click.option(
+    "--index", "index_dir", type=click.Path(file_okay=False), default=None, expose_value=False,
+    callback=_set_index, help="Index folder (as before the command).")
+
+
 @click.group(cls=_DefaultToQuery, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--index", "index_dir", envvar="SEARCH_INDEX", type=click.Path(file_okay=False),
               default=None, help="Index folder [env SEARCH_INDEX; default: a per-user data folder].")
@@ -76,8 +87,48 @@ def main(ctx: click.Context, index_dir: str | None) -> None:
     ctx.obj["index"] = index_dir or default_index_dir()
 
 
+def _bytes(text: str) -> int:
+    """``64M``, ``1G``, ``500k`` or a number of bytes."""
+    units = {"k": 2**10, "m": 2**20, "g": 2**30}
+    text = text.strip().lower().removesuffix("ib").removesuffix("b")
+    try:
+        if text and text[-1] in units:
+            return int(float(text[:-1]) * units[text[-1]])
+        return int(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a size: write e.g. 64M, 1G or 500000") from None
+
+
+class _Bar:
+    """A progress bar over the bytes of the files a run reads, on a terminal only."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def __call__(self, p: Progress) -> None:
+        if not sys.stderr.isatty():
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=max(1, p.bytes_total), label="Indexing",
+                                         file=sys.stderr, show_eta=False, show_percent=True,
+                                         item_show_func=lambda text: text)
+            self.bar.__enter__()
+        eta = p.eta
+        left = f", {eta // 60:.0f}:{eta % 60:02.0f} left" if eta is not None else ""
+        self.bar.update(int(p.bytes_done) - self.bar.pos,
+                        current_item=f"{p.files_done}/{p.files_total} files, {p.documents} documents{left}")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+#: ``search index``'s exit status when it finished but skipped some inputs (listed on stderr).
+EXIT_SKIPPED = 3
+
+
 @main.command("index")
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--lang", help="Language of documents that do not say (ISO code, e.g. vi).")
 @click.option("--rebuild", is_flag=True, help="Start a new, empty index first.")
 @click.option("--wait", type=float, default=0.0, show_default=True,
@@ -87,45 +138,56 @@ def main(ctx: click.Context, index_dir: str | None) -> None:
                    "slow on large indexes (about 8 minutes for 45,000 articles).")
 @click.option("--procs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
               help="Processes analysing documents: one per core indexes fastest.")
+@click.option("--max-file-size", "max_file_size", default="64M", show_default=True,
+              help="Skip larger files (and compressed files larger once uncompressed).")
+@click.option("--follow-links", is_flag=True,
+              help="Follow symbolic links that lead out of the folders indexed.")
+@click.option("--json", "as_json", is_flag=True, help="The run's report as JSON.")
+@index_option
 @click.pass_context
 def index_cmd(ctx: click.Context, paths: tuple[str, ...], lang: str | None, rebuild: bool,
-              wait: float, optimize: bool, procs: int) -> None:
-    """Index files and folders (.txt .md .html .json .jsonl); unchanged files are skipped."""
+              wait: float, optimize: bool, procs: int, max_file_size: str, follow_links: bool,
+              as_json: bool) -> None:
+    """Index files and folders (.txt .md .html .json .jsonl, and .json.gz .jsonl.gz).
+
+    New and changed files are read, unchanged ones skipped, and the documents of files
+    gone from a folder removed. A file that cannot be read is skipped and listed with
+    the reason. Exit status: 0 every file read; 3 finished, some files skipped;
+    1 stopped by an error (what was committed stays); 2 a usage error.
+    """
     ctx.obj["wait"] = wait
+    options = {"procs": procs, "max_file_bytes": _bytes(max_file_size)}
     try:
-        engine = (Engine.create(ctx.obj["index"], overwrite=True, lock_timeout=wait, procs=procs)
-                  if rebuild else _open(ctx, create=True, procs=procs))
+        engine = (Engine.create(ctx.obj["index"], overwrite=True, lock_timeout=wait, **options)
+                  if rebuild else _open(ctx, create=True, **options))
     except SearchError as exc:
         _fail(exc)
-    started = time.monotonic()
-    bar: Any = None
-    interactive = sys.stderr.isatty()
-
-    def progress(done: int, total: int, docs: int) -> None:
-        nonlocal bar
-        if not interactive:
-            return
-        if bar is None:
-            bar = click.progressbar(length=total, label="Indexing", file=sys.stderr, show_eta=True,
-                                    show_percent=True, show_pos=True,
-                                    item_show_func=lambda rate: f"{rate} docs/s" if rate else "")
-            bar.__enter__()
-        rate = f"{docs / max(time.monotonic() - started, 1e-6):.0f}"
-        bar.update(done - bar.pos, current_item=rate)
-
+    bar = _Bar()
     merged: tuple[int, int] | None = None
     try:
         with engine:
             try:
-                report = engine.index_paths(list(paths), lang=lang, progress=progress)
+                report = engine.index_paths(list(paths), lang=lang, progress=bar,
+                                            follow_links=follow_links)
             finally:
-                if bar is not None:
-                    bar.__exit__(None, None, None)
+                bar.close()
             if optimize:
                 click.echo("Merging the index into one segment ...", err=True)
                 merged = engine.optimize()
     except SearchError as exc:
         _fail(exc)
+    _print_report(report, merged, as_json)
+    if report.failed:
+        sys.exit(EXIT_SKIPPED)
+
+
+def _print_report(report: IndexReport, merged: tuple[int, int] | None, as_json: bool) -> None:
+    if as_json:
+        data = report.to_dict()
+        if merged is not None:
+            data["segments"] = {"before": merged[0], "after": merged[1]}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
     langs = ", ".join(f"{k} {v}" for k, v in report.languages.most_common()) or "none"
     click.echo(f"Indexed {report.files} files in {report.seconds:.1f}s: {report.added} added, "
                f"{report.updated} updated, {report.removed} removed, {report.unchanged} files "
@@ -136,10 +198,9 @@ def index_cmd(ctx: click.Context, paths: tuple[str, ...], lang: str | None, rebu
     for path, warning in report.warnings:
         click.echo(f"warning: {path}: {warning}", err=True)
     if report.failed:
-        click.echo(f"{len(report.failed)} inputs failed:", err=True)
+        click.echo(f"{len(report.failed)} inputs skipped:", err=True)
         for path, reason in report.failed:
             click.echo(f"  {path}: {reason}", err=True)
-        sys.exit(1)
 
 
 def _print_results(results: Results) -> None:
@@ -163,6 +224,7 @@ def _print_results(results: Results) -> None:
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="The result as JSON (as the web API).")
+@index_option
 @click.pass_context
 def query_cmd(ctx: click.Context, text: tuple[str, ...], lang: str | None, limit: int,
               page: int, as_json: bool) -> None:
@@ -180,6 +242,7 @@ def query_cmd(ctx: click.Context, text: tuple[str, ...], lang: str | None, limit
 
 @main.command("stats")
 @click.option("--json", "as_json", is_flag=True)
+@index_option
 @click.pass_context
 def stats_cmd(ctx: click.Context, as_json: bool) -> None:
     """How many documents, per language; the index size and last update."""
@@ -200,6 +263,7 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
 
 @main.command("remove")
 @click.argument("targets", nargs=-1, required=True)
+@index_option
 @click.pass_context
 def remove_cmd(ctx: click.Context, targets: tuple[str, ...]) -> None:
     """Remove documents by file path or by id."""
@@ -241,6 +305,7 @@ def analyze_cmd(ctx: click.Context, text: tuple[str, ...], lang: str | None, as_
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Processes answering queries; one per core serves the most at once.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in a browser.")
+@index_option
 @click.pass_context
 def serve_cmd(ctx: click.Context, host: str, port: int, workers: int, open_browser: bool) -> None:
     """Serve the web interface (waitress)."""

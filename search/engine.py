@@ -6,7 +6,7 @@ import os
 import threading
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from analyzers import analyze as _analyze
 from analyzers import canonical_language, detect_language
@@ -14,16 +14,14 @@ from analyzers.registry import analysis_language
 
 from index import Document, IndexReport, IndexStore, Indexer, QueryError
 from index.postings import IndexArrays
-from index.readers import MAX_FILE_BYTES
+from index.live import RECORD_PREFIX
+from index.limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_LIMIT
+from index.writing import ProgressCallback
 from index.schema import body_field, exact_field
 from search.builder import QueryBuilder, Weights
 from search.query import parse
 from search.ranking import Ranker
 from search.snippets import Snippet, make_snippet, mark_all
-
-#: The deepest result a query may ask for (page x limit): deeper pages cost more than they help.
-MAX_DEPTH = 10_000
-MAX_LIMIT = 100
 
 
 @dataclass
@@ -171,16 +169,21 @@ class Engine:
         return self._indexer.add(docs, lang=lang)
 
     def index_paths(self, paths: Iterable[str | os.PathLike[str]], *, lang: str | None = None,
-                    progress: Any = None, committed: Any = None) -> IndexReport:
-        """Index files and folders (recursively); unchanged files are skipped.
+                    progress: ProgressCallback | None = None,
+                    committed: Callable[[list[str]], None] | None = None,
+                    follow_links: bool = False) -> IndexReport:
+        """Index files and folders (recursively): new and changed files are read, unchanged
+        ones skipped, and the documents of files gone from a folder removed.
 
-        ``progress(files_done, files_total, documents)`` follows the work;
-        ``committed(ids)`` is told each durable commit's document ids.
+        A file that cannot be read is listed in ``report.failed`` with the reason, and the
+        rest are indexed. ``progress(Progress)`` follows the work; ``committed(ids)`` is
+        told each durable commit's document ids. Symbolic links that lead out of a folder
+        are followed only with ``follow_links``.
         """
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
         return self._indexer.index_paths(paths, lang=canonical_language(lang), progress=progress,
-                                         committed=committed)
+                                         committed=committed, follow_links=follow_links)
 
     def optimize(self) -> tuple[int, int]:
         """Merge the index's segments into one; returns the segment counts before and after.
@@ -269,6 +272,8 @@ class Engine:
 
     def document(self, doc_id: str, query: str | None = None) -> DocumentView | None:
         """One whole document, with ``query``'s matches marked in its text; ``None`` if absent."""
+        if str(doc_id).startswith(RECORD_PREFIX):
+            return None  # a file's record (index.live), not a document
         searcher = self._store.searcher()
         docnum = searcher.document_number(id=str(doc_id))
         if docnum is None:
@@ -312,13 +317,13 @@ class Engine:
         return tokens
 
     def stats(self) -> Stats:
+        """Live documents, per language (deleted and replaced ones are not counted)."""
         searcher = self._store.searcher()
-        reader = searcher.reader()
-        languages = {t.decode(): reader.doc_frequency("lang", t) for t in reader.lexicon("lang")}
+        languages = {k: n for k, n in self._arrays(searcher).live_counts("lang").items() if n}
         updated = None
         if self._store.path:
             mtimes = [e.stat().st_mtime for e in os.scandir(self._store.path) if e.is_file()]
             if mtimes:
                 updated = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(max(mtimes)))
-        return Stats(searcher.doc_count(), dict(sorted(languages.items(), key=lambda kv: -kv[1])),
+        return Stats(sum(languages.values()), dict(sorted(languages.items(), key=lambda kv: -kv[1])),
                      self._store.size_bytes(), updated, self._store.segment_count())

@@ -109,7 +109,7 @@ def test_walking_folders_follows_links_once_and_skips_other_files(tmp_path):
     (tmp_path / "sub" / "a.txt").write_text("A\nx", encoding="utf-8")
     (tmp_path / "b.pdf").write_bytes(b"%PDF")
     (tmp_path / "sub" / "loop").symlink_to(tmp_path)
-    found = [p for p, err in iter_files([tmp_path]) if err is None]
+    found = [f.path for f in iter_files([tmp_path]) if f.error is None and f.note is None]
     assert found == [str(tmp_path / "sub" / "a.txt")]
     missing = list(iter_files([tmp_path / "nope"]))
-    assert missing[0][1] is not None and "no such" in missing[0][1].reason
+    assert missing[0].error is not None and "no such" in missing[0].error.reason

@@ -42,12 +42,12 @@ def test_bare_text_is_short_for_query(run):
     assert "hạt nhân" in result.output
 
 
-def test_failed_inputs_are_listed_and_exit_1(run, tmp_path):
+def test_skipped_inputs_are_listed_and_exit_3(run, tmp_path):
     (tmp_path / "d").mkdir()
     (tmp_path / "d" / "good.txt").write_text("Good\n\ntext", encoding="utf-8")
     (tmp_path / "d" / "bad.txt").write_bytes(b"\x00\x01")
     result = run("index", str(tmp_path / "d"))
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert "1 added" in result.output and "bad.txt" in result.output
 
 
