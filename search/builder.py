@@ -14,13 +14,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Container
 
-from whoosh.query import DateRange, Or, Query, Sequence, Term
+from whoosh.query import DateRange, Query
 from whoosh.fields import Schema
 
 from analyzers import EXACT_LANGUAGES, FOLDED_LANGUAGES, fold_diacritics, has_diacritics
 from analyzers.normalize import vietnamese_spellings
 from analyzers.vi import FUNCTION_WORDS
 
+from index.phrases import Word
 from index.schema import body_field, exact_field, title_field
 from search.query import Clause, ParsedQuery
 
@@ -114,7 +115,8 @@ class Unit:
     """One query word: matches where any alternative does (and, for a phrase, where it holds)."""
 
     alts: list[Alt]
-    phrase: Query | None = None
+    #: For a phrase: its readings, any of which must hold (see :mod:`index.phrases`).
+    phrase: list[list[Word]] | None = None
     #: The alternatives are one word's candidate lemmas: scored as one term, not added up.
     synonyms: bool = False
     #: A word typed with marks, without them (``nhan`` for ``nhân``): matched only in the
@@ -269,12 +271,12 @@ class QueryBuilder:
     def _title_only(alts: list[Alt]) -> list[Alt]:
         return [a for a in alts if a[0].startswith("title")]
 
-    def _sequence(self, seq: list[list[Alt]]) -> Query | None:
-        parts = [Or([Term(f, t) for f, t, _ in alts]) if len(alts) > 1 else Term(*alts[0][:2])
-                 for alts in seq if alts]
-        if len(parts) != len(seq) or not parts:
+    @staticmethod
+    def _sequence(seq: list[list[Alt]]) -> list[Word] | None:
+        """The phrase's words, each with the ``(field, term)`` pairs that may stand for it."""
+        if not seq or not all(seq):
             return None
-        return Sequence(parts, slop=1)
+        return [[(f, t) for f, t, _ in alts] for alts in seq]
 
     def _clause(self, clause: Clause, lang: str,
                 frequency: Frequency | None = None) -> tuple[list[Unit], list[Alt]]:
@@ -289,8 +291,7 @@ class QueryBuilder:
                 seqs = [s for s in seqs if s and s[0] and s[0][0][0].startswith("title")] or seqs
             phrases = [q for q in (self._sequence(s) for s in seqs) if q is not None]
             if phrases:
-                phrase = Or(phrases) if len(phrases) > 1 else phrases[0]
-                return [_merged(units, phrase)], bonus
+                return [_merged(units, phrases)], bonus
         for unit in units:
             unit.synonyms = lang in EXACT_LANGUAGES and not clause.exact
         return units, bonus
@@ -331,7 +332,7 @@ class QueryBuilder:
         return plan
 
 
-def _merged(units: list[Unit], phrase: Query | None = None) -> Unit:
+def _merged(units: list[Unit], phrase: list[list[Word]] | None = None) -> Unit:
     """One unit matching where any of ``units`` does."""
     return Unit([a for u in units for a in u.alts], phrase, bare=[a for u in units for a in u.bare])
 

@@ -50,6 +50,9 @@ class Results:
     hits: list[Hit]
     languages: dict[str, int]
     took_ms: float = 0.0
+    #: True when a phrase's matching was cut short by its time budget: documents holding
+    #: the phrase may be missing (a phrase of common words over very large documents).
+    partial: bool = False
 
     def __iter__(self) -> Iterator[Hit]:
         return iter(self.hits)
@@ -262,7 +265,7 @@ class Engine:
                 snippet=make_snippet(stored.get("text", ""), ranker.spans(docnum, body))))
         total, counts = ranked.total, ranked.languages
         return Results(text, total, page, limit, hits, counts,
-                       round((time.perf_counter() - started) * 1000, 2))
+                       round((time.perf_counter() - started) * 1000, 2), ranked.partial)
 
     def warm(self) -> None:
         """Load now what the first searches would: the index's files into the operating

@@ -18,6 +18,7 @@ import numpy as np
 
 from analyzers.registry import OTHER
 
+from index.phrases import Budget, phrase_docs
 from index.postings import IndexArrays
 from index.schema import field_language
 from search.builder import Alt, Plan, Unit, Weights
@@ -48,6 +49,8 @@ class Ranked:
     languages: dict[str, int]
     #: For each returned document, the (field, term) pairs it holds: what its snippet marks.
     matched: list[list[tuple[str, str]]]
+    #: Phrase matching ran out of its budget: some documents holding the phrase may be missing.
+    partial: bool = False
 
 
 class Ranker:
@@ -65,6 +68,7 @@ class Ranker:
         self._ranked: set[int] = set()
         #: Per language with documents typed without marks: which; only there do bare forms count.
         self._bare_docs: dict[str, np.ndarray] = {}
+        self.budget = Budget()
 
     def _norm_tf(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Live document numbers of a term, and its length-normalised frequency in each."""
@@ -120,7 +124,7 @@ class Ranker:
 
     def _unit_mask(self, unit: Unit, score: np.ndarray | None) -> np.ndarray:
         mask = np.zeros(self.a.size, dtype=bool)
-        restrict = self.a.docs_for(unit.phrase) if unit.phrase is not None else None
+        restrict = phrase_docs(self.a, unit.phrase, self.budget) if unit.phrase is not None else None
         scored = [(ids, s, restrict) for ids, s in self._scored(unit.alts, synonyms=unit.synonyms)]
         if unit.bare:
             # Only a document typed without marks holds the word bare; the index knows which.
@@ -211,7 +215,8 @@ class Ranker:
         docs = candidates[offset:depth]
         matched_terms = [self._terms_in(int(d), terms) for d in docs]
         return Ranked([int(d) for d in docs], [float(score[d]) for d in docs], total,
-                      dict(sorted(languages.items(), key=lambda kv: -kv[1])), matched_terms)
+                      dict(sorted(languages.items(), key=lambda kv: -kv[1])), matched_terms,
+                      self.budget.cut)
 
     def spans(self, docnum: int, terms: list[tuple[str, str]]) -> list[tuple[int, int, str]]:
         """Where ``(field, term)`` pairs occur in a document; each looked up once per query.
