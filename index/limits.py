@@ -6,6 +6,8 @@ The CLI, the web views and the templates read these; a limit that is an option
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 #: Files larger than this (after decompression) are skipped: they are held in memory whole.
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
@@ -25,3 +27,17 @@ MAX_PHRASE_SECONDS = 1.5
 #: Results per page, and the deepest result a query may reach (page x limit).
 MAX_LIMIT = 100
 MAX_DEPTH = 10_000
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits above as one value, for the shells (``search.LIMITS``)."""
+
+    max_file_bytes: int = MAX_FILE_BYTES
+    max_document_chars: int = MAX_DOCUMENT_CHARS
+    max_query_chars: int = MAX_QUERY_CHARS
+    max_limit: int = MAX_LIMIT
+    max_depth: int = MAX_DEPTH
+
+
+LIMITS = Limits()

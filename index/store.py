@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import threading
 import time
 from contextlib import contextmanager
@@ -50,6 +51,52 @@ def _fsync_dir(folder: str) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+#: Files of a Whoosh index named ``main``: its tables of contents, and its segments' files.
+_TOC_FILE = re.compile(rf"^_{INDEX_NAME}_(\d+)\.toc$")
+_SEGMENT_FILE = re.compile(rf"^({INDEX_NAME}_[0-9a-z]+)\.[A-Za-z0-9_.]+$")
+
+
+def _write_meta(folder: Path) -> None:
+    tmp = folder / (META_FILE + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump({"format": FORMAT, "schema_version": SCHEMA_VERSION}, f)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, folder / META_FILE)
+    _fsync_dir(str(folder))
+
+
+def _has_toc(folder: Path) -> bool:
+    return any(_TOC_FILE.match(p.name) for p in folder.iterdir())
+
+
+def _only_index_files(folder: Path) -> bool:
+    """Whether every file in ``folder`` is one an index of ours writes."""
+    own = {META_FILE, META_FILE + ".tmp", f"{INDEX_NAME}_WRITELOCK"}
+    return all(p.name in own or _TOC_FILE.match(p.name) or _SEGMENT_FILE.match(p.name)
+               for p in folder.iterdir())
+
+
+def _remove_orphans(ix: FileIndex) -> list[str]:
+    """Remove the files no commit names: older tables of contents, segments of commits that
+    never happened, half-written files. The caller holds the write lock."""
+    storage = ix.storage
+    generation = ix.latest_generation()
+    live = {seg.segment_id() for seg in ix._segments()}
+    removed = []
+    for name in list(storage.list()):
+        toc = _TOC_FILE.match(name)
+        seg = _SEGMENT_FILE.match(name)
+        if (toc and int(toc.group(1)) != generation) or (seg and seg.group(1) not in live) \
+                or (seg and name.endswith(".tmp")):
+            try:
+                storage.delete_file(name)
+                removed.append(name)
+            except OSError:
+                continue
+    return removed
 
 
 class DurableFileStorage(FileStorage):
@@ -134,31 +181,30 @@ class IndexStore:
 
     @classmethod
     def create(cls, path: str | os.PathLike[str], *, overwrite: bool = False) -> "IndexStore":
+        """A new, empty index in ``path``.
+
+        The metadata file is written before the table of contents: a folder with a table
+        of contents always says what it is. A folder holding only an index's own files (an
+        index whose creation was cut short, by an older version too) is taken as an index.
+        """
         folder = Path(path)
         meta = folder / META_FILE
         if folder.exists() and not folder.is_dir():
             raise IndexExists(f"{folder} is a file, not a folder: choose another index path")
         if folder.exists() and any(folder.iterdir()):
-            if not meta.exists():
+            if not meta.exists() and not _only_index_files(folder):
                 raise IndexExists(
                     f"{folder} is not empty and holds no index: choose an empty or new folder")
-            if not overwrite:
+            if meta.exists() and not overwrite and _has_toc(folder):
                 raise IndexExists(
                     f"an index already exists at {folder}: open it, or rebuild it (overwrite=True)")
         try:
             folder.mkdir(parents=True, exist_ok=True)
             storage = DurableFileStorage(str(folder))
-            if overwrite:
-                with cls._lock(storage, str(folder), timeout=0.0):
-                    pass
-            ix = storage.create_index(build_schema(), indexname=INDEX_NAME)
-            tmp = folder / (META_FILE + ".tmp")
-            with open(tmp, "w", encoding="utf-8") as f:
-                json.dump({"format": FORMAT, "schema_version": SCHEMA_VERSION}, f)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, meta)
-            _fsync_dir(str(folder))
+            with cls._lock(storage, str(folder), timeout=0.0):
+                _write_meta(folder)
+                ix = storage.create_index(build_schema(), indexname=INDEX_NAME)
+                _remove_orphans(ix)
         except OSError as exc:
             raise _write_error(str(folder), exc) from exc
         return cls(ix, str(folder))
@@ -185,16 +231,40 @@ class IndexStore:
         try:
             ix = storage.open_index(indexname=INDEX_NAME)
         except EmptyIndexError as exc:
+            if _only_index_files(folder) and not any(_SEGMENT_FILE.match(p.name) for p in folder.iterdir()):
+                return cls.create(folder)  # its creation was cut short before the first commit
             raise IndexNotFound(
                 f"the index at {folder} has no table of contents: rebuild it "
                 "(`search index --rebuild PATH`)") from exc
-        return cls(ix, str(folder))
+        except OSError as exc:
+            raise IndexNotFound(f"the index at {folder} cannot be read ({exc}): check its "
+                                "permissions, or rebuild it (`search index --rebuild PATH`)") from exc
+        store = cls(ix, str(folder))
+        store.repair()
+        return store
 
     @classmethod
     def in_memory(cls) -> "IndexStore":
         return cls(PrivateRamStorage().create_index(build_schema(), indexname=INDEX_NAME), None)
 
     # -- writing ------------------------------------------------------------
+
+    def repair(self) -> bool:
+        """Close what a process killed while writing left open: files of commits that never
+        happened are removed, and a segment without its scoring arrays gets them.
+
+        Done only when no other process is writing (else it is that writer's to finish), and
+        only where the folder can be written; returns whether it ran.
+        """
+        if self.path is None or not os.access(self.path, os.W_OK):
+            return False
+        try:
+            with self._lock(self.ix.storage, self.path, timeout=0.0):
+                _remove_orphans(self.ix)
+                self._write_termdocs(1)
+        except (IndexLocked, OSError):
+            return False
+        return True
 
     @staticmethod
     @contextmanager
@@ -311,7 +381,12 @@ class IndexStore:
     def searcher(self) -> Searcher:
         """A searcher on the last commit, refreshed when a newer one exists."""
         with self._searcher_lock:
-            return self._current_searcher()
+            try:
+                return self._current_searcher()
+            except EmptyIndexError as exc:
+                raise IndexNotFound(
+                    f"the index at {self.path} has lost its table of contents: rebuild it "
+                    "(`search index --rebuild PATH`)") from exc
 
     def _current_searcher(self) -> Searcher:
         if self._searcher is None:

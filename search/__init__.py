@@ -10,12 +10,12 @@
 from index import (
     Document, DocumentError, IndexExists, IndexLocked, IndexNotFound, IndexReport,
     IndexVersionError, IndexWriteError, Progress, QueryError, ReadError, SearchError)
+from index.limits import LIMITS, Limits
 from search.engine import DocumentView, Engine, Hit, Results, Stats
 
 __all__ = [
-    "Document", "DocumentError", "DocumentView", "Engine", "Hit", "IndexExists", "IndexLocked",
-    "IndexNotFound",
-    "IndexReport", "IndexVersionError", "IndexWriteError", "Progress", "QueryError", "ReadError", "Results",
-    "SearchError", "Stats",
+    "LIMITS", "Document", "DocumentError", "DocumentView", "Engine", "Hit", "IndexExists",
+    "IndexLocked", "IndexNotFound", "IndexReport", "IndexVersionError", "IndexWriteError",
+    "Limits", "Progress", "QueryError", "ReadError", "Results", "SearchError", "Stats",
 ]
 __version__ = "0.1.0"

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from search import Engine, IndexReport, Progress, Results, SearchError, __version__
+from search import LIMITS, Engine, IndexReport, Progress, Results, SearchError, __version__
 
 APP_NAME = "polyglot-news-search"
 
@@ -138,7 +138,8 @@ EXIT_SKIPPED = 3
                    "slow on large indexes (about 8 minutes for 45,000 articles).")
 @click.option("--procs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
               help="Processes analysing documents: one per core indexes fastest.")
-@click.option("--max-file-size", "max_file_size", default="64M", show_default=True,
+@click.option("--max-file-size", "max_file_size", default=f"{LIMITS.max_file_bytes // 2**20}M",
+              show_default=True,
               help="Skip larger files (and compressed files larger once uncompressed).")
 @click.option("--follow-links", is_flag=True,
               help="Follow symbolic links that lead out of the folders indexed.")
@@ -209,6 +210,9 @@ def _print_results(results: Results) -> None:
         return
     first = (results.page - 1) * results.limit
     click.echo(f"{results.total} results ({results.took_ms:.0f} ms)")
+    if results.partial:
+        click.echo("(the phrase was not looked for in every document: it took too long; "
+                   "more words narrow it)")
     for n, hit in enumerate(results.hits, first + 1):
         meta = " · ".join(x for x in (hit.lang, hit.date, hit.source or hit.url or hit.path) if x)
         click.echo("")
@@ -221,7 +225,7 @@ def _print_results(results: Results) -> None:
 @main.command("query")
 @click.argument("text", nargs=-1, required=True)
 @click.option("--lang", help="Only documents in this language (ISO code).")
-@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--limit", type=click.IntRange(1, LIMITS.max_limit), default=10, show_default=True)
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="The result as JSON (as the web API).")
 @index_option
@@ -305,9 +309,12 @@ def analyze_cmd(ctx: click.Context, text: tuple[str, ...], lang: str | None, as_
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Processes answering queries; one per core serves the most at once.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in a browser.")
+@click.option("--base-url", help="The address people reach the server at, e.g. https://news.example "
+                                 "(behind a proxy): written into the page browsers add as a search engine.")
 @index_option
 @click.pass_context
-def serve_cmd(ctx: click.Context, host: str, port: int, workers: int, open_browser: bool) -> None:
+def serve_cmd(ctx: click.Context, host: str, port: int, workers: int, open_browser: bool,
+              base_url: str | None) -> None:
     """Serve the web interface (waitress)."""
     from web.serve import serve
 
@@ -325,7 +332,7 @@ def serve_cmd(ctx: click.Context, host: str, port: int, workers: int, open_brows
             webbrowser.open(url)
 
     try:
-        if not serve(ctx.obj["index"], host, port, workers=workers, ready=ready):
+        if not serve(ctx.obj["index"], host, port, workers=workers, ready=ready, base_url=base_url):
             ctx.exit(1)
     except SearchError as exc:  # the index is opened before the server starts
         _fail(exc)

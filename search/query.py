@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 
 from analyzers import canonical_language
 
-from index.errors import QueryError
+from index.limits import MAX_QUERY_CHARS
 
-#: Longest query accepted, in characters.
-MAX_QUERY_CHARS = 1000
+from index.errors import QueryError
 
 _TOKEN = re.compile(
     r'''(?P<neg>-|\bNOT\s+)?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)(?:"|$)|(?P<word>[^\s"]+))'''

@@ -28,9 +28,11 @@ class EngineHolder:
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """The Flask app. Config: ``INDEX`` (a folder) or ``ENGINE`` (an open :class:`Engine`)."""
+    """The Flask app. Config: ``INDEX`` (a folder) or ``ENGINE`` (an open :class:`Engine`);
+    ``BASE_URL``, the address people reach it at (written into the OpenSearch description;
+    without it, the request's host, when well formed)."""
     app = Flask(__name__)
-    app.config.update(INDEX=None, ENGINE=None, MAX_QUERY_CHARS=1000, RESULTS_PER_PAGE=10)
+    app.config.update(INDEX=None, ENGINE=None, BASE_URL=None, RESULTS_PER_PAGE=10)
     if config:
         app.config.update(config)
     app.extensions["search"] = EngineHolder(app.config["INDEX"], app.config["ENGINE"])

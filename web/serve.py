@@ -37,7 +37,7 @@ _M_ARENA_MAX = -8  # mallopt's parameter number, from glibc's malloc.h
 
 
 def serve(index: str, host: str, port: int, *, workers: int = 1, threads: int = THREADS,
-          ready: Callable[[], None] | None = None) -> bool:
+          ready: Callable[[], None] | None = None, base_url: str | None = None) -> bool:
     """Serve ``index`` on ``host:port`` until interrupted or terminated; ``ready`` is called
     once the index is loaded and the port is open.
 
@@ -49,7 +49,7 @@ def serve(index: str, host: str, port: int, *, workers: int = 1, threads: int = 
 
     limit_malloc_arenas(MALLOC_ARENAS)
 
-    app = create_app({"INDEX": index})
+    app = create_app({"INDEX": index, "BASE_URL": base_url})
     # Open the index, read its files into the file cache and load every analyzer it needs
     # before the first request: else the first searches wait for them. With several
     # workers this is done before forking, so that they share it rather than each loading

@@ -6,10 +6,13 @@ import time
 from typing import Any
 from urllib.parse import urlparse
 
+import re
+
 from flask import (Blueprint, Response, abort, current_app, g, jsonify, make_response,
                    render_template, request, url_for)
+from werkzeug.exceptions import HTTPException
 
-from search import Engine, IndexNotFound, QueryError, SearchError
+from search import LIMITS, Engine, IndexNotFound, QueryError, SearchError
 
 from web.i18n import LANGUAGE_NAMES, STRINGS, choose
 
@@ -47,7 +50,8 @@ def _headers(response: Response) -> Response:
 
 @bp.app_context_processor
 def _context() -> dict[str, Any]:
-    return {"language_names": LANGUAGE_NAMES, "ui_languages": list(STRINGS), "safe_url": safe_url}
+    return {"language_names": LANGUAGE_NAMES, "ui_languages": list(STRINGS), "safe_url": safe_url,
+            "limits": LIMITS}
 
 
 def safe_url(url: str | None) -> str | None:
@@ -77,8 +81,8 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
 def _run_search() -> tuple[str, str | None, Any]:
     q = request.args.get("q", "")
     lang = request.args.get("lang") or None
-    limit = _int_arg("limit", current_app.config["RESULTS_PER_PAGE"], 1, 100)
-    page = _int_arg("page", 1, 1, 10_000)
+    limit = _int_arg("limit", current_app.config["RESULTS_PER_PAGE"], 1, LIMITS.max_limit)
+    page = _int_arg("page", 1, 1, LIMITS.max_depth)
     results = engine().search(q, lang=lang, limit=limit, page=page) if q.strip() else None
     return q, lang, results
 
@@ -87,12 +91,26 @@ def _error_page(message: str, status: int, q: str = "") -> Response:
     return make_response(render_template("error.html", message=message, q=q), status)
 
 
+def _api_error(message: str, status: int) -> Response:
+    """Every error under ``/api/`` has one shape: ``{"error": message, "status": code}``."""
+    return make_response(jsonify({"error": message, "status": status}), status)
+
+
 @bp.app_errorhandler(SearchError)
 def _search_error(exc: SearchError) -> Response:
     status = 400 if isinstance(exc, QueryError) else 503
     if request.path.startswith("/api/"):
-        return make_response(jsonify({"error": str(exc)}), status)
+        return _api_error(str(exc), status)
     return _error_page(str(exc), status, request.args.get("q", ""))
+
+
+@bp.app_errorhandler(HTTPException)
+def _http_error(exc: HTTPException) -> Response:
+    status = exc.code or 500
+    message = exc.description or exc.name
+    if request.path.startswith("/api/"):
+        return _api_error(message, status)
+    return _error_page(message, status, request.args.get("q", ""))
 
 
 @bp.route("/")
@@ -111,7 +129,7 @@ def search_page() -> Response | str:
         return home()
     pages = (results.total + results.limit - 1) // results.limit
     return render_template("search.html", q=q, lang=lang, results=results,
-                           pages=min(pages, 10_000 // results.limit))
+                           pages=min(pages, LIMITS.max_depth // results.limit))
 
 
 @bp.route("/doc/<path:doc_id>")
@@ -138,11 +156,27 @@ def api_search() -> Response:
 def api_doc(doc_id: str) -> Response:
     view = engine().document(doc_id, request.args.get("q") or None)
     if view is None:
-        abort(404)
+        abort(404, description=f"no document with id {doc_id!r}")
     return jsonify(view.to_dict())
+
+
+#: A host as a browser sends it: a name or an IPv4 address, or an IPv6 one in brackets, and a port.
+_HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+
+
+def _base_url() -> str:
+    """Where this server is reached: the configured ``BASE_URL``, else the request's host
+    when it is a well-formed host (anything else is never written into a page)."""
+    configured = current_app.config.get("BASE_URL")
+    if configured:
+        return str(configured).rstrip("/")
+    host = request.host
+    if not _HOST.fullmatch(host):
+        abort(400, description="the Host header is not a host name: set BASE_URL to serve this")
+    return f"{request.scheme}://{host}"
 
 
 @bp.route("/opensearch.xml")
 def opensearch() -> Response:
-    xml = render_template("opensearch.xml", search_url=url_for("search.search_page", _external=True))
+    xml = render_template("opensearch.xml", search_url=_base_url() + url_for("search.search_page"))
     return Response(xml, mimetype="application/opensearchdescription+xml")
