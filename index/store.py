@@ -6,6 +6,7 @@ import errno
 import json
 import os
 import re
+import shutil
 import threading
 import time
 from contextlib import contextmanager
@@ -86,7 +87,13 @@ def _remove_orphans(ix: FileIndex) -> list[str]:
     generation = ix.latest_generation()
     live = {seg.segment_id() for seg in ix._segments()}
     removed = []
+    spill = os.path.join(storage.folder, f"{INDEX_NAME}.tmp")  # Whoosh's merge spills here
+    if os.path.isdir(spill):
+        shutil.rmtree(spill, ignore_errors=True)
+        removed.append(f"{INDEX_NAME}.tmp")
     for name in list(storage.list()):
+        if name == f"{INDEX_NAME}.tmp":
+            continue
         toc = _TOC_FILE.match(name)
         seg = _SEGMENT_FILE.match(name)
         if (toc and int(toc.group(1)) != generation) or (seg and seg.group(1) not in live) \

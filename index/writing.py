@@ -406,9 +406,10 @@ class _FileRun:
     def written(self, fields: dict[str, Any]) -> None:
         """A commit has handed a document to the writer."""
         self.progress.bytes_done += fields.get("_bytes", 0.0)
-        if fields["id"].startswith(RECORD_PREFIX):
+        record = fields["id"].startswith(RECORD_PREFIX)
+        if record:
             self.progress.files_done += 1
         else:
             self.progress.documents += 1
-        if self.callback is not None and self.progress.documents % 16 == 0:
+        if self.callback is not None and (record or self.progress.documents % 16 == 0):
             self.callback(self.progress)

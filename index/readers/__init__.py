@@ -101,9 +101,13 @@ def read_file(path: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES,
     return FileDocuments(p, sha, docs, source.warnings)
 
 
+def _size(n: int) -> str:
+    return f"{n / 2**20:.1f} MiB" if n >= 2**20 else f"{n / 2**10:.1f} KiB"
+
+
 def _too_big(p: str, size: int, max_bytes: int, what: str = "") -> ReadError:
-    return ReadError(p, f"{what}{size / 2**20:.1f} MiB is over the {max_bytes / 2**20:.1f} MiB "
-                        "limit for one file: split it, or raise the limit (--max-file-size)")
+    return ReadError(p, f"{what}{_size(size)} is over the {_size(max_bytes)} limit for one file: "
+                        "split it, or raise the limit (--max-file-size)")
 
 
 def _read_bytes(real: str, p: str, max_bytes: int) -> bytes:
