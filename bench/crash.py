@@ -1,14 +1,16 @@
 """Kill the indexer with SIGKILL at random moments; nothing reported done may be lost.
 
-    python bench/crash.py --kills 20 --files 3000
+    python bench/crash.py --kills 100 --files 3000
 
 Writes --files news articles (from ../shared/data/news-*) as .txt files, then
-repeatedly starts an indexing run of that folder in a child process and kills it
-with SIGKILL after a random delay. The child prints the ids of every commit as it
-is reported done. After each kill: the index opens, a search works, every
-reported id is there, and no document appears twice. Finally a run without a kill
-must finish the job with exactly one document per file. Also: two writers at once
-(the second stops with a clear message) and a searcher reading through commits.
+repeatedly starts a run in a child process and kills it with SIGKILL after a random
+delay. A run indexes the folder; one in five first removes some of its files (so the
+run deletes their documents), and one in ten merges the index (optimize) instead. The
+child prints the ids of every commit as it is reported done. After each kill: the index
+opens, a search works, every reported id of a file still there is in it, and no
+document appears twice. Finally a run without a kill must finish the job with exactly
+one document per file and every file recorded whole. Also: two writers at once (the
+second stops with a clear message).
 """
 
 from __future__ import annotations
@@ -35,12 +37,17 @@ CHILD = r"""
 import sys, json
 sys.path.insert(0, sys.argv[3])
 from search import Engine
-engine = Engine.open(sys.argv[1], create=True, batch_size=int(sys.argv[4]), procs=int(sys.argv[5]), lock_timeout=30)
+engine = Engine.open(sys.argv[1], create=True, batch_size=int(sys.argv[4]), procs=int(sys.argv[5]),
+                     lock_timeout=30)
 def done(ids):
     print(json.dumps(ids), flush=True)
-report = engine.index_paths([sys.argv[2]], committed=done)
+if sys.argv[6] == "optimize":
+    engine.optimize()
+    print("FINISHED optimize", flush=True)
+else:
+    report = engine.index_paths([sys.argv[2]], committed=done)
+    print("FINISHED", report.added, report.updated, report.unchanged, report.removed, flush=True)
 engine.close()
-print("FINISHED", report.added, report.updated, report.unchanged, flush=True)
 """
 
 
@@ -54,17 +61,55 @@ def write_files(folder: Path, n: int) -> None:
         (folder / f"{i:05d}-{d['lang']}.txt").write_text(f"{d['title']}\n\n{d['text']}\n", encoding="utf-8")
 
 
-def check(index: str, reported: set[str]) -> tuple[int, int]:
+def check(index: str, reported: set[str]) -> tuple[int, int, int]:
+    """Documents, reported ids checked, and files recorded whole."""
+    from index.live import RECORD_PREFIX
     from search import Engine
 
     with Engine.open(index) as engine:
         searcher = engine._store.searcher()
-        ids = [fields["id"] for fields in searcher.all_stored_fields()]
+        ids = [f["id"] for f in searcher.all_stored_fields() if not f["id"].startswith(RECORD_PREFIX)]
         missing = reported - set(ids)
         assert not missing, f"{len(missing)} documents of reported commits are gone"
         assert len(ids) == len(set(ids)), "a document is in the index twice"
+        assert engine.stats().documents == len(ids), "stats count other than the live documents"
         engine.search("an ninh")  # searches work
-        return len(ids), len(reported)
+        return len(ids), len(reported), len(engine._indexer.indexed_files())
+
+
+def run_child(index: str, files: Path, args: argparse.Namespace, op: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-c", CHILD, index, str(files), str(ROOT),
+                             str(args.batch), str(args.procs), op],
+                            stdout=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def remove_some(files: Path, rng: random.Random, reported: set[str]) -> int:
+    """Remove a few files from the folder; their ids no longer need to be in the index."""
+    from index.readers import file_id, index_path
+
+    names = sorted(files.iterdir())
+    gone = rng.sample(names, min(len(names) // 50 + 1, len(names)))
+    for path in gone:
+        path.unlink()
+        reported.discard(file_id(index_path(str(path))))
+    return len(gone)
+
+
+def kill_after(child: subprocess.Popen[str], delay: float) -> tuple[list[str], bool, float]:
+    """The child's lines, and whether it finished before it was killed after ``delay`` s."""
+    lines: list[str] = []
+    stdout = child.stdout
+    reader = threading.Thread(target=lambda: lines.extend(stdout or []), daemon=True)
+    reader.start()
+    finished = False
+    try:
+        child.wait(timeout=delay)
+        finished = True
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)  # the writer's worker processes too
+        child.wait()
+    reader.join(timeout=5)
+    return lines, finished, delay
 
 
 def main() -> None:
@@ -85,33 +130,27 @@ def main() -> None:
     reported: set[str] = set()
     started = time.monotonic()
     for kill in range(1, args.kills + 1):
-        child = subprocess.Popen([sys.executable, "-c", CHILD, index, str(files), str(ROOT),
-                                  str(args.batch), str(args.procs)],
-                                 stdout=subprocess.PIPE, text=True, start_new_session=True)
-        lines: list[str] = []
-        reader = threading.Thread(target=lambda: lines.extend(child.stdout), daemon=True)
-        reader.start()
-        delay = rng.uniform(0.5, args.max_delay)
-        finished = False
-        try:
-            child.wait(timeout=delay)
-            finished = True
-        except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)  # the writer's worker processes too
-            child.wait()
-        reader.join(timeout=5)
-        for line in lines:
+        roll = rng.random()
+        op = "optimize" if roll < 0.1 else "index"
+        removed = remove_some(files, rng, reported) if 0.1 <= roll < 0.3 else 0
+        child = run_child(index, files, args, op)
+        out, finished, delay = kill_after(child, rng.uniform(0.5, args.max_delay))
+        for line in out:
             if line.startswith("["):
                 reported.update(json.loads(line))
-        docs, sure = check(index, reported)
-        print(f"kill {kill:>2} at {delay:5.1f}s{' (run had finished)' if finished else ''}: "
-              f"index opens, {docs} documents, all {sure} reported ones present, no duplicates")
+        docs, sure, whole = check(index, reported)
+        what = op + (f" after removing {removed} files" if removed else "")
+        print(f"kill {kill:>3} at {delay:5.1f}s ({what}{', had finished' if finished else ''}): "
+              f"index opens, {docs} documents, {whole} files whole, all {sure} reported present, "
+              "no duplicates")
     final = subprocess.run([sys.executable, "-c", CHILD, index, str(files), str(ROOT), str(args.batch),
-                            str(args.procs)], capture_output=True, text=True, check=True)
-    docs, _ = check(index, reported)
+                            str(args.procs), "index"], capture_output=True, text=True, check=True)
+    docs, _, whole = check(index, reported)
+    present = len(list(files.iterdir()))
     print(final.stdout.strip().splitlines()[-1])
-    assert docs == args.files, f"{docs} documents for {args.files} files"
-    print(f"after a run to the end: {docs} documents for {args.files} files: exact, nothing lost")
+    assert docs == present and whole == present, f"{docs} documents, {whole} whole, for {present} files"
+    print(f"after a run to the end: {docs} documents for {present} files, each recorded whole: "
+          "exact, nothing lost")
 
     # Two writers at once: the second stops with a clear message, or waits for the lock.
     from search import Engine, IndexLocked

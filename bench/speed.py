@@ -127,7 +127,8 @@ def plain_schema():  # type: ignore[no-untyped-def]
     from whoosh.fields import ID, TEXT, Schema
 
     analyzer = RegexTokenizer(r"\w+") | LowercaseFilter()
-    return Schema(id=ID(stored=True, unique=True), lang=ID(stored=True), title=TEXT(analyzer=analyzer, stored=True),
+    return Schema(id=ID(stored=True, unique=True), lang=ID(stored=True),
+                  title=TEXT(analyzer=analyzer, stored=True),
                   body=TEXT(analyzer=analyzer, stored=True))
 
 
@@ -265,7 +266,8 @@ def main() -> None:
         print(f"{name:<34}{r['seconds']:9.1f}{docs / r['seconds']:9.0f}{chars / 1e6 / r['seconds']:7.2f}"
               f"{r['rss']:13.0f}")
     if not args.skip_one_process and args.procs > 1:
-        print(f"speed-up with {args.procs} processes: {rows[0][1]['seconds'] / eng['seconds']:.2f}x (target >= 1.7x)")
+        speedup = rows[0][1]['seconds'] / eng['seconds']
+        print(f"speed-up with {args.procs} processes: {speedup:.2f}x (target >= 1.7x)")
     if args.engine_only:
         print(f"\nindex on disk: engine {folder_mb(engine_path):.0f} MB; text {chars / 1e6:.0f} M chars")
         report_fields(engine_path)
@@ -317,12 +319,13 @@ def report_queries(engine_path: str, plain_path: str, count: int) -> float:
     print(f"\nqueries with snippets, {len(queries)} from speed/queries-mixed.jsonl, one thread, warm")
     print(f"  engine        {percentiles(ours)}")
     print(f"  plain Whoosh  {percentiles(base)}")
-    print(f"  engine p95 / plain p95: {statistics.quantiles(ours, n=100)[94] / statistics.quantiles(base, n=100)[94]:.2f}x "
+    ratio = statistics.quantiles(ours, n=100)[94] / statistics.quantiles(base, n=100)[94]
+    print(f"  engine p95 / plain p95: {ratio:.2f}x "
           "(target <= 2x; engine p50 <= 15 ms, p95 <= 60 ms)")
 
     cold = []
     search_cmd = [sys.executable, "-m", "search.cli", "--index", engine_path, "query", "ядерная безопасность"]
-    for q in range(3):
+    for _ in range(3):
         t = time.perf_counter()
         subprocess.run(search_cmd, check=True, capture_output=True, cwd=ROOT)
         cold.append(time.perf_counter() - t)

@@ -67,7 +67,7 @@ def _match_in_field(arrays: Any, fieldname: str, words: list[Word], budget: Budg
         return
     if arrays.has_deletions:
         holders = holders[arrays.alive[holders]]
-    for leaf, (reader, offset) in enumerate(arrays.leaves):
+    for reader, offset in arrays.leaves:
         end = offset + reader.doc_count_all()
         local = holders[(holders >= offset) & (holders < end)] - offset
         if len(local) and not _match_in_segment(reader, fieldname, words, local, budget,

@@ -452,7 +452,7 @@ def _write(storage: Any, name: str, arrays: dict[str, np.ndarray], meta: dict[st
         f.write(len(header).to_bytes(4, "little"))
         f.write(header)
         f.write(b"\0" * (head_len - len(magic) - 4 - len(header)))
-        for key, arr in arrays.items():
+        for arr in arrays.values():
             data = np.ascontiguousarray(arr).tobytes()
             f.write(data)
             f.write(b"\0" * (-(-len(data) // _ALIGN) * _ALIGN - len(data)))

@@ -34,7 +34,7 @@ def _best_window(merged: list[tuple[int, int, frozenset[str]]], width: int) -> i
     for i, (start, _, _) in enumerate(merged):
         covered: set[str] = set()
         count = 0
-        for s, e, ts in merged[i:]:
+        for _, e, ts in merged[i:]:
             if e > start + width:
                 break
             covered |= ts

@@ -127,7 +127,7 @@ def test_a_commit_waits_for_the_worker_still_writing_its_last_documents(tmp_path
                                  for i in range(50)]
     with Engine.create(tmp_path / "ix") as e:
         with e._store.segment_workers(2) as workers:
-            for commit in range(2):
+            for _ in range(2):
                 with e._store.writer(procs=2, workers=workers) as w:
                     for fields in [document_fields(Document.from_value(a)) for a in articles]:
                         w.update_document(**fields)

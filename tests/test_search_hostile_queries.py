@@ -33,7 +33,8 @@ def engine(tmp_path_factory):
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=QUERIES, page=st.integers(min_value=-5, max_value=20_000), lang=st.sampled_from([None, "vi", "xx", "", "ru-RU"]))
+@given(text=QUERIES, page=st.integers(min_value=-5, max_value=20_000),
+       lang=st.sampled_from([None, "vi", "xx", "", "ru-RU"]))
 def test_library_gives_results_or_a_query_error(engine, text, page, lang):
     try:
         results = engine.search(text, page=page, lang=lang)

@@ -19,7 +19,8 @@ HOSTILE = [
      "text": "zebra body <img src=x onerror=\"window.__injected = 2\"> and more zebra words",
      "url": "javascript:window.__injected = 3"},
     {"id": "x-mark", "lang": "en", "title": "zebra </mark><b onmouseover=\"window.__injected = 4\">x</b>",
-     "text": "zebra </mark><svg onload=\"window.__injected = 5\"></svg> text \" onfocus=\"window.__injected = 6",
+     "text": "zebra </mark><svg onload=\"window.__injected = 5\"></svg> text "
+             "\" onfocus=\"window.__injected = 6",
      "url": "https://example.org/\" onclick=\"window.__injected = 7"},
 ]
 ARTIFACTS = ROOT / "test-artifacts"
