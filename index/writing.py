@@ -142,7 +142,9 @@ class Indexer:
     def batch_full(self, docs: int, chars: int, committed: int) -> bool:
         """Whether a batch of ``docs`` documents and ``chars`` characters is due for a commit,
         after ``committed`` documents in this run."""
-        if docs >= max(self.batch_size, min(BATCH_GROWTH * committed, MAX_BATCH)):
+        # A first commit cut short by FIRST_BATCH_CHARS grows the next ones as a full one would.
+        grown = BATCH_GROWTH * max(committed, self.batch_size) if committed else 0
+        if docs >= max(self.batch_size, min(grown, MAX_BATCH)):
             return True
         return chars >= (FIRST_BATCH_CHARS if committed == 0 else MAX_BATCH_CHARS)
 
