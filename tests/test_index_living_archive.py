@@ -160,6 +160,16 @@ def test_crafted_html_of_unclosed_tags_is_read(tmp_path):
     assert doc.title == "Crafted" and "kept words" in doc.text
 
 
+def test_html_nested_deeper_than_any_page_is_read_as_text_with_a_warning(tmp_path):
+    from index.readers import read_file
+
+    p = _write(tmp_path / "deep.html", "<title>Deep</title>" + "<div>" * 100_000 + "kept &amp; words"
+               + "</div>" * 100_000)
+    read = read_file(p)
+    assert read.documents[0].title == "Deep" and read.documents[0].text == "kept & words"
+    assert read.warnings == ["elements nested over 2,000 deep: read as text without its markup"]
+
+
 def test_phrase_matching_stops_at_its_budget_and_says_so(engine):
     text = " ".join(["alpha beta gamma"] * 20_000)
     engine.add([{"id": "big", "title": "Big", "text": text, "lang": "en"},
