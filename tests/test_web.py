@@ -109,3 +109,42 @@ def test_missing_index_home_says_how_to_fill_it(tmp_path):
     app = create_app({"INDEX": str(tmp_path / "none"), "TESTING": True})
     page = app.test_client().get("/").get_data(as_text=True)
     assert "search index" in page
+
+
+def test_every_api_error_is_json_of_one_shape(client):
+    for url, status in [("/api/no-such-route", 404), ("/api/doc/no-such-id", 404),
+                        ("/api/search?q=x&page=abc", 400), ("/api/search", 400)]:
+        r = client.get(url)
+        assert r.status_code == status and r.is_json, (url, r.status_code, r.content_type)
+        data = r.get_json()
+        assert set(data) == {"error", "status"} and data["status"] == status and data["error"], data
+
+
+def test_opensearch_uses_the_configured_base_url_not_the_host_header(tmp_path):
+    with Engine.create(tmp_path / "ix") as engine:
+        engine.add([{"id": "1", "title": "t", "text": "x", "lang": "en"}])
+    app = create_app({"INDEX": str(tmp_path / "ix"), "TESTING": True,
+                      "BASE_URL": "https://news.example/"})
+    xml = app.test_client().get("/opensearch.xml", headers={"Host": "evil.example"}).get_data(as_text=True)
+    assert 'template="https://news.example/search?q={searchTerms}"' in xml and "evil" not in xml
+
+
+def test_opensearch_refuses_a_host_header_that_is_not_a_host(client):
+    r = client.get("/opensearch.xml", headers={"Host": 'x"><script>alert(1)</script>'})
+    assert r.status_code == 400 and "alert(1)" not in r.get_data(as_text=True)
+    ok = client.get("/opensearch.xml", headers={"Host": "127.0.0.1:8000"}).get_data(as_text=True)
+    assert 'template="http://127.0.0.1:8000/search?q={searchTerms}"' in ok
+
+
+def test_an_index_that_lost_its_table_of_contents_is_the_librarys_error(tmp_path):
+    from search import IndexNotFound
+
+    with Engine.create(tmp_path / "ix") as engine:
+        engine.add([{"id": "1", "title": "t", "text": "x", "lang": "en"}])
+        for toc in (tmp_path / "ix").glob("_main_*.toc"):
+            toc.unlink()
+        engine._store._searcher = None  # as a new process would: no searcher open yet
+        with pytest.raises(IndexNotFound, match="rebuild"):
+            engine.search("x")
+    with pytest.raises(IndexNotFound, match="rebuild"):
+        Engine.open(tmp_path / "ix")
