@@ -7,6 +7,7 @@ A language code that is not in the table is analysed as :data:`OTHER`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable
 
 from whoosh.analysis import Analyzer
@@ -22,7 +23,7 @@ _FACTORIES: dict[str, Callable[[], Analyzer]] = {
     "ru": ru.russian,
     "uk": ru.ukrainian,
     "en": en.english,
-    **{code: (lambda code=code: en.snowball(code)) for code in en.SNOWBALL},
+    **{code: partial(en.snowball, code) for code in en.SNOWBALL},
     "zh": cjk.bigrams,
     "ja": cjk.bigrams,
     "ko": cjk.bigrams,

@@ -226,7 +226,7 @@ class TermPostings:
         names = sorted(fields)
         self._check_fields(schema, names)  # type: ignore[attr-defined]
         perdoc = self.perdocwriter  # type: ignore[attr-defined]
-        docnum = self.docnum  # type: ignore[attr-defined]
+        docnum = self.docnum  # type: ignore[attr-defined,has-type]
         perdoc.start_doc(docnum)
         try:
             for name in names:
@@ -480,7 +480,7 @@ class _TermEncoder:
             return head + dumps((tuple(ids), tuple(weights), tuple(kept) if len(kept) == n else (b"",) * n),
                                 POSTINGS_PICKLE), []
         limit, compression = self.limit, self.compression
-        total = 0
+        total: float = 0
         maxweight: float = 0
         maxlength = 0
         minlength: int | None = None

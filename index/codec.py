@@ -70,7 +70,8 @@ class _InliningPostingsWriter(W3PostingsWriter):
         """A block as W3 writes it, the data pickled at ``POSTINGS_PICKLE``."""
         if not self._blockcount:
             self._postfile.write(WHOOSH3_HEADER_MAGIC)
-        self._terminfo.add_block(self)
+        info: Any = self._terminfo  # set by start_postings
+        info.add_block(self)
         self._postfile.write(block_bytes(
             self._mini_ids(), self._mini_weights(), self._mini_values(), self._ids[-1],
             self._maxweight, self._compression, self._minlength, self._maxlength, last))
@@ -78,7 +79,7 @@ class _InliningPostingsWriter(W3PostingsWriter):
         self._new_block()
 
     def finish_postings(self) -> Any:
-        info = self._terminfo
+        info: Any = self._terminfo  # type: ignore[has-type]
         if self.written() or len(self) >= self._inlinelimit:
             return super().finish_postings()
         info.add_block(self)

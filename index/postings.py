@@ -230,8 +230,8 @@ class IndexArrays:
             table = [unknown if tdocs is None else tdocs.find(hashes) for tdocs in self._termdocs]
             if len(self._slots) + len(missing) > _TERM_KEYS:
                 self._slots.clear()
-            for (pair, _), slots in zip(missing, zip(*table)):
-                found[pair] = self._slots[pair] = list(slots)
+            for (pair, _), held in zip(missing, zip(*table)):
+                found[pair] = self._slots[pair] = list(held)
         return [found[pair] for pair in pairs]
 
     def _term_key(self, fieldname: str, text: str) -> tuple[bytes, int] | None:

@@ -143,7 +143,7 @@ def parse(text: str) -> ParsedQuery:
         title_only = fname == "title"
         exact = word is not None and word.startswith("=") and len(word) > 1
         if exact:
-            value = word[1:]
+            value = value[1:]  # the word, without its "="
         clause = Clause(value, phrase=phrase is not None, title_only=title_only, exact=exact)
         if neg:
             flush_run()
