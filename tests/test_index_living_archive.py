@@ -208,6 +208,14 @@ def test_a_short_russian_file_in_a_legacy_encoding_is_found_by_its_words(tmp_pat
         assert engine.search("хранения топлива").hits[0].lang == "ru"
 
 
+def test_a_greek_code_page_is_not_taken_for_cyrillic(tmp_path):
+    from index.readers import read_file
+
+    greek = "Η Ελλάδα συζητά την πυρηνική ασφάλεια\n\nΟι υπουργοί συζήτησαν νέους κανόνες."
+    (doc,) = read_file(_write(tmp_path / "el.txt", greek, "cp1253")).documents
+    assert doc.title == "Η Ελλάδα συζητά την πυρηνική ασφάλεια"
+
+
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le"])
 def test_utf16_and_utf32_without_a_byte_order_mark_are_read(tmp_path, encoding):
     from index.readers import read_file

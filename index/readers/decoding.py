@@ -44,8 +44,7 @@ class Decoded:
 
 def decode(data: bytes, path: str) -> Decoded:
     """The text of ``data``; raises :class:`ReadError` for binary data."""
-    decoded = (_with_bom(data, path) or _wide_without_bom(data) or _utf8(data)
-               or _cyrillic(data) or _guessed(data, path))
+    decoded = _with_bom(data, path) or _wide_without_bom(data) or _utf8(data) or _legacy(data, path)
     sample = decoded.text[:20000]
     if sample and len(_CONTROL.findall(sample)) > len(sample) // 100 + 1:
         raise ReadError(path, "binary data (control characters), not text")
@@ -105,9 +104,37 @@ def _utf8(data: bytes) -> Decoded | None:
     return None
 
 
+#: Guesses charset-normalizer makes for short Cyrillic texts in a single-byte code page.
+_MULTIBYTE = {"shift_jis", "shift_jis_2004", "shift_jisx0213", "cp932", "euc_jp", "euc_jis_2004",
+              "euc_jisx0213", "gb2312", "gbk", "gb18030", "big5", "big5hkscs", "cp950", "euc_kr",
+              "cp949", "johab", "hz", "iso2022_jp", "iso2022_kr"}
+_CYRILLIC_PAGES = {"cp1251", "koi8_r", "koi8_u", "mac_cyrillic", "iso8859_5", "cp866", "cp855",
+                   "kz1048", "ptcp154"}
+
+
+def _legacy(data: bytes, path: str) -> Decoded:
+    """A single- or multi-byte code page, as charset-normalizer guesses it; for Russian and
+    Ukrainian, cp1251 or KOI8-R by the case of the letters (it confuses the two, and takes
+    short Cyrillic texts for Japanese)."""
+    if b"\x00" in data[:8192]:
+        raise ReadError(path, "binary data (NUL bytes), not text: remove it or convert it to text")
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:_SAMPLE]).best()
+    guess = best.encoding if best is not None else None
+    if guess is None or guess in _MULTIBYTE or guess in _CYRILLIC_PAGES:
+        cyrillic = _cyrillic(data)
+        if cyrillic is not None:
+            return cyrillic
+    if guess is None:
+        raise ReadError(path, "not text in any known encoding: convert it to UTF-8")
+    text = data.decode(guess, errors="replace")
+    return Decoded(text, guess, text.count("\ufffd"))
+
+
 def _cyrillic(data: bytes) -> Decoded | None:
-    """Russian or Ukrainian in cp1251 or KOI8-R: the reading in which most Cyrillic letters
-    are lower-case (the other reading swaps the cases). Short texts fool the general guess."""
+    """The reading, cp1251 or KOI8-R, in which most Cyrillic letters are lower-case (the
+    other reading swaps the cases); None when neither reads as Cyrillic text."""
     best: tuple[float, str, str] | None = None
     for encoding in ("cp1251", "koi8-r"):
         text = data.decode(encoding, errors="replace")
@@ -123,15 +150,3 @@ def _cyrillic(data: bytes) -> Decoded | None:
         return None
     _, encoding, text = best
     return Decoded(text, encoding, text.count("\ufffd"))
-
-
-def _guessed(data: bytes, path: str) -> Decoded:
-    if b"\x00" in data[:8192]:
-        raise ReadError(path, "binary data (NUL bytes), not text: remove it or convert it to text")
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[:_SAMPLE]).best()
-    if best is None:
-        raise ReadError(path, "not text in any known encoding: convert it to UTF-8")
-    text = data.decode(best.encoding, errors="replace")
-    return Decoded(text, best.encoding, text.count("\ufffd"))
