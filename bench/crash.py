@@ -63,12 +63,11 @@ def write_files(folder: Path, n: int) -> None:
 
 def check(index: str, reported: set[str]) -> tuple[int, int, int]:
     """Documents, reported ids checked, and files recorded whole."""
-    from index.live import RECORD_PREFIX
     from search import Engine
 
     with Engine.open(index) as engine:
         searcher = engine._store.searcher()
-        ids = [f["id"] for f in searcher.all_stored_fields() if not f["id"].startswith(RECORD_PREFIX)]
+        ids = [f["id"] for f in searcher.all_stored_fields()]
         missing = reported - set(ids)
         assert not missing, f"{len(missing)} documents of reported commits are gone"
         assert len(ids) == len(set(ids)), "a document is in the index twice"

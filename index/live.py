@@ -1,10 +1,12 @@
 """Which documents and files are live: the one truth for incremental runs and counts.
 
-A file's documents may be written over several commits (a large JSON Lines file does).
-Its *file record*, a document with no text that holds the file's path and content hash,
-is written in the commit that holds the file's last document. So a file is indexed,
-whole, exactly when its record is live; a run killed halfway through a file leaves no
-record for it, and the next run reads the file again and replaces what was written.
+A file's documents may be written over several commits (a large JSON Lines file's are).
+Its last document carries the file's *key*, its path and content hash, so the key is
+committed with the last of them: a file is indexed, whole, exactly when a live document
+holds its key. A run killed halfway through a file leaves no key for it, and the next
+run reads the file again and replaces what was written. The key rides on a document
+rather than on a document of its own, so a collection of files costs queries no rows
+beyond its documents.
 
 Deleted documents keep their terms in Whoosh's term dictionary until a merge, so the
 dictionary alone would still list removed and replaced files: here a term counts only
@@ -15,18 +17,14 @@ from __future__ import annotations
 
 from typing import Any
 
-#: The id prefix of file records. Document ids never hold a NUL character
-#: (:meth:`index.documents.Document.cleaned` removes it), so no document's id can clash.
-RECORD_PREFIX = "\x00file\x00"
 
-
-def record_fields(path: str, sha: str) -> dict[str, Any]:
-    """The fields of the file record of ``path`` (as the index names it) at content ``sha``."""
-    return {"id": RECORD_PREFIX + path, "file": path, "filekey": f"{path}\t{sha}"}
+def mark_whole(fields: dict[str, Any], path: str, sha: str) -> None:
+    """Make ``fields``, a file's last document, say that ``path`` at content ``sha`` is indexed."""
+    fields["filekey"] = f"{path}\t{sha}"
 
 
 def live_files(reader: Any) -> dict[str, str]:
-    """``{path: content hash}`` of every file whose record is live in ``reader``'s index."""
+    """``{path: content hash}`` of every file whose key a live document holds."""
     files: dict[str, str] = {}
     for leaf, _ in reader.leaf_readers():
         deleted = leaf.deleted_docs_set if leaf.has_deletions() else None
@@ -37,4 +35,3 @@ def live_files(reader: Any) -> dict[str, str]:
             path, _, sha = key.decode("utf-8").rpartition("\t")
             files[path] = sha
     return files
-

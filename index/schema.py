@@ -49,7 +49,7 @@ def build_schema() -> Schema:
         source=STORED,
         path=STORED,  # the file as people are shown it: relative to the folder indexed
         file=ID,  # the file's absolute path: what removing a file deletes by
-        filekey=ID,  # "path\tcontent hash", on file records only (see index.live)
+        filekey=ID,  # "path\tcontent hash", on a file's last document (see index.live)
         unmarked=ID,  # the language, for a text in a language with marks typed without them
     )
     for lang in LANGUAGES:

@@ -19,7 +19,7 @@ from index.documents import Document
 from index.errors import DocumentError, ReadError
 from index.parallel import SegmentWorkers
 from index.limits import MAX_DOCUMENT_CHARS, MAX_FILE_BYTES
-from index.live import RECORD_PREFIX, live_files, record_fields
+from index.live import live_files, mark_whole
 from index.readers import Found, index_path, iter_files, read_file, shown_path
 from index.schema import body_field, exact_field, title_field
 from index.store import IndexStore
@@ -182,8 +182,8 @@ class Indexer:
         return before - self.live_documents()
 
     def live_documents(self) -> int:
-        """Documents in the index, file records left out."""
-        return self.store.searcher().doc_count() - len(self.indexed_files())
+        """Documents in the index (deleted ones not counted)."""
+        return self.store.searcher().doc_count()
 
     def merge(self) -> tuple[int, int]:
         """Merge every segment into one; returns the segment counts before and after."""
@@ -295,18 +295,16 @@ class _Batch:
         self.written = written
         self.docs: list[dict[str, Any]] = []
         self.deletes: list[str] = []
-        self.documents = 0  # of docs, file records left out
+        self.documents = 0
         self.chars = 0
         self.committed = 0
 
     def add(self, fields: dict[str, Any]) -> None:
-        """Add a document, or a file's record; a full batch is committed first, so a file's
-        record goes with its last document (see :mod:`index.live`)."""
-        if not fields["id"].startswith(RECORD_PREFIX):
-            if self.indexer.batch_full(self.documents, self.chars, self.committed):
-                self.commit()
-            self.documents += 1
-            self.chars += len(fields["text"]) + len(fields["title"])
+        """Add a document, committing the batch first when it is full."""
+        if self.indexer.batch_full(self.documents, self.chars, self.committed):
+            self.commit()
+        self.documents += 1
+        self.chars += len(fields["text"]) + len(fields["title"])
         self.docs.append(fields)
 
     def commit(self) -> None:
@@ -317,7 +315,7 @@ class _Batch:
         self.report.commits += 1
         self.committed += self.documents
         if self.committed_callback is not None:
-            self.committed_callback([f["id"] for f in docs if not f["id"].startswith(RECORD_PREFIX)])
+            self.committed_callback([f["id"] for f in docs])
         self.docs, self.deletes, self.documents, self.chars = [], [], 0, 0
 
 
@@ -351,8 +349,8 @@ class _FileRun:
             self.batch.add(f)
 
     def _documents(self, found: Found, key: str) -> list[dict[str, Any]] | None:
-        """The fields of the file's documents, then its record; None when there is nothing
-        to write (unchanged, or skipped with a reason in the report)."""
+        """The fields of the file's documents, the last one marked (:func:`mark_whole`); None
+        when there is nothing to write (unchanged, or skipped with a reason in the report)."""
         report = self.report
         try:
             read = read_file(found.path, max_bytes=self.indexer.max_file_bytes,
@@ -378,7 +376,8 @@ class _FileRun:
             report.added += len(fields)
         for f in fields:
             report.languages[f["lang"]] += 1
-        return fields + [record_fields(key, read.sha)]
+        mark_whole(fields[-1], key, read.sha)
+        return fields
 
     def _fields(self, docs: list[Document], key: str, shown: str) -> list[dict[str, Any]]:
         out = []
@@ -408,10 +407,8 @@ class _FileRun:
     def written(self, fields: dict[str, Any]) -> None:
         """A commit has handed a document to the writer."""
         self.progress.bytes_done += fields.get("_bytes", 0.0)
-        record = fields["id"].startswith(RECORD_PREFIX)
-        if record:
-            self.progress.files_done += 1
-        else:
-            self.progress.documents += 1
-        if self.callback is not None and (record or self.progress.documents % 16 == 0):
+        self.progress.documents += 1
+        whole = "filekey" in fields  # a file's last document
+        self.progress.files_done += whole
+        if self.callback is not None and (whole or self.progress.documents % 16 == 0):
             self.callback(self.progress)

@@ -14,7 +14,6 @@ from analyzers.registry import analysis_language
 
 from index import Document, IndexReport, IndexStore, Indexer, QueryError
 from index.postings import IndexArrays
-from index.live import RECORD_PREFIX
 from index.limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_LIMIT
 from index.writing import ProgressCallback
 from index.schema import body_field, exact_field
@@ -275,8 +274,6 @@ class Engine:
 
     def document(self, doc_id: str, query: str | None = None) -> DocumentView | None:
         """One whole document, with ``query``'s matches marked in its text; ``None`` if absent."""
-        if str(doc_id).startswith(RECORD_PREFIX):
-            return None  # a file's record (index.live), not a document
         searcher = self._store.searcher()
         docnum = searcher.document_number(id=str(doc_id))
         if docnum is None:

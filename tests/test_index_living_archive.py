@@ -81,7 +81,7 @@ def test_an_unchanged_second_run_says_it_indexed_nothing(tmp_path, archive):
 
 
 def test_a_run_stopped_inside_a_large_file_reads_it_again_next_time(tmp_path, monkeypatch):
-    """The file record goes with a file's last document: part of a file is never 'indexed'."""
+    """A file's key goes with its last document: part of a file is never 'indexed'."""
     import index.writing
 
     path = _write(tmp_path / "feed" / "wire.jsonl", "\n".join(
