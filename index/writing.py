@@ -181,6 +181,13 @@ class Indexer:
                 w.delete_by_term("file", key)
         return before - self.live_documents()
 
+    def remove(self, targets: Iterable[str]) -> int:
+        """Delete by file path (of a file present or gone) or, where no file matches, by
+        document id, in one commit; returns how many documents were deleted."""
+        with self.store.writer(timeout=self.lock_timeout) as w:
+            return sum(w.delete_by_term("file", index_path(os.path.abspath(t)))
+                       or w.delete_by_term("id", t) for t in targets)
+
     def live_documents(self) -> int:
         """Documents in the index (deleted ones not counted)."""
         return self.store.searcher().doc_count()

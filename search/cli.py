@@ -269,12 +269,10 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
 @index_option
 @click.pass_context
 def remove_cmd(ctx: click.Context, targets: tuple[str, ...]) -> None:
-    """Remove documents by file path or by id."""
-    paths = [t for t in targets if os.path.exists(t)]
-    ids = [t for t in targets if not os.path.exists(t)]
+    """Remove documents by file path (the file may be gone already) or by id."""
     try:
         with _open(ctx) as engine:
-            removed = (engine.remove_paths(paths) if paths else 0) + (engine.delete(*ids) if ids else 0)
+            removed = engine.remove(*targets)
     except SearchError as exc:
         _fail(exc)
     click.echo(f"Removed {removed} documents.")

@@ -200,6 +200,11 @@ class Engine:
         """Delete documents by id; returns how many there were."""
         return self._indexer.delete(ids)
 
+    def remove(self, *targets: str) -> int:
+        """Delete documents by file path (the file may be gone already) or by id; returns
+        how many were deleted."""
+        return self._indexer.remove(targets)
+
     def remove_paths(self, paths: Iterable[str]) -> int:
         """Delete the documents read from these files."""
         return self._indexer.delete_paths(paths)

@@ -68,6 +68,17 @@ def test_remove_by_id_and_by_path(run):
     assert run("remove", "no-such-id").exit_code == 1
 
 
+def test_remove_takes_the_path_of_a_file_already_deleted(run, tmp_path):
+    (tmp_path / "d").mkdir()
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / "d" / name).write_text(f"{name}\n\nFerries at dawn.", encoding="utf-8")
+    run("index", str(tmp_path / "d"))
+    (tmp_path / "d" / "a.txt").unlink()
+    result = run("remove", str(tmp_path / "d" / "a.txt"))
+    assert result.exit_code == 0 and "Removed 1 documents." in result.output
+    assert json.loads(run("stats", "--json").output)["documents"] == 1
+
+
 def test_analyze_shows_offsets(run):
     result = run("analyze", "hạt nhân", "--lang", "vi")
     assert result.exit_code == 0 and "hạt_nhân" in result.output and "0:8" in result.output
