@@ -4,8 +4,9 @@
 
 Writes --files news articles (from ../shared/data/news-*) as .txt files, then
 repeatedly starts a run in a child process and kills it with SIGKILL after a random
-delay. A run indexes the folder; one in five first removes some of its files (so the
-run deletes their documents), and one in ten merges the index (optimize) instead. The
+delay. Before each run the folder changes as an archive does, so that every run has work:
+mostly a tenth of its files are edited; one run in five follows the removal of some files,
+one in seven the return of removed ones; one in ten merges the index (optimize). The
 child prints the ids of every commit as it is reported done. After each kill: the index
 opens, a search works, every reported id of a file still there is in it, and no
 document appears twice. Finally a run without a kill must finish the job with exactly
@@ -82,16 +83,30 @@ def run_child(index: str, files: Path, args: argparse.Namespace, op: str) -> sub
                             stdout=subprocess.PIPE, text=True, start_new_session=True)
 
 
-def remove_some(files: Path, rng: random.Random, reported: set[str]) -> int:
-    """Remove a few files from the folder; their ids no longer need to be in the index."""
+def change(files: Path, rng: random.Random, roll: float, reported: set[str],
+           removed: dict[Path, str]) -> tuple[str, int]:
+    """Change the folder as an archive changes; says what was done, to how many files."""
     from index.readers import file_id, index_path
 
     names = sorted(files.iterdir())
-    gone = rng.sample(names, min(len(names) // 50 + 1, len(names)))
-    for path in gone:
-        path.unlink()
-        reported.discard(file_id(index_path(str(path))))
-    return len(gone)
+    if roll < 0.3:
+        gone = rng.sample(names, min(len(names) // 50 + 1, len(names)))
+        for path in gone:
+            removed[path] = path.read_text(encoding="utf-8")
+            path.unlink()
+            reported.discard(file_id(index_path(str(path))))  # its documents may go now
+        return "removing", len(gone)
+    if roll < 0.45 and removed:
+        back = list(removed.items())
+        for path, text in back:
+            path.write_text(text, encoding="utf-8")
+        removed.clear()
+        return "putting back", len(back)
+    edited = rng.sample(names, len(names) // 10)
+    for path in edited:
+        with path.open("a", encoding="utf-8") as f:
+            f.write(f"\nUpdate {rng.randrange(10**9)}.\n")
+    return "editing", len(edited)
 
 
 def kill_after(child: subprocess.Popen[str], delay: float) -> tuple[list[str], bool, float]:
@@ -117,7 +132,7 @@ def main() -> None:
     ap.add_argument("--files", type=int, default=3000)
     ap.add_argument("--batch", type=int, default=200)
     ap.add_argument("--procs", type=int, default=1)
-    ap.add_argument("--max-delay", type=float, default=20.0, help="latest kill, in seconds")
+    ap.add_argument("--max-delay", type=float, default=10.0, help="latest kill, in seconds")
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
     rng = random.Random(args.seed)
@@ -127,21 +142,27 @@ def main() -> None:
     write_files(files, args.files)
     print(f"{args.files} files in {files}; index {index}; batch {args.batch}, {args.procs} process(es)")
     reported: set[str] = set()
+    removed: dict[Path, str] = {}
+    interrupted: dict[str, int] = {}
     started = time.monotonic()
     for kill in range(1, args.kills + 1):
         roll = rng.random()
         op = "optimize" if roll < 0.1 else "index"
-        removed = remove_some(files, rng, reported) if 0.1 <= roll < 0.3 else 0
+        kind, n = ("optimize", 0) if op == "optimize" else change(files, rng, roll, reported, removed)
+        what = kind if op == "optimize" else f"index after {kind} {n} files"
         child = run_child(index, files, args, op)
         out, finished, delay = kill_after(child, rng.uniform(0.5, args.max_delay))
         for line in out:
             if line.startswith("["):
                 reported.update(json.loads(line))
+        if not finished:
+            interrupted[kind] = interrupted.get(kind, 0) + 1
         docs, sure, whole = check(index, reported)
-        what = op + (f" after removing {removed} files" if removed else "")
         print(f"kill {kill:>3} at {delay:5.1f}s ({what}{', had finished' if finished else ''}): "
               f"index opens, {docs} documents, {whole} files whole, all {sure} reported present, "
               "no duplicates")
+    print(f"{sum(interrupted.values())} of {args.kills} kills stopped a run: "
+          + ", ".join(f"{n} {kind}" for kind, n in sorted(interrupted.items())))
     final = subprocess.run([sys.executable, "-c", CHILD, index, str(files), str(ROOT), str(args.batch),
                             str(args.procs), "index"], capture_output=True, text=True, check=True)
     docs, _, whole = check(index, reported)

@@ -13,7 +13,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "seeds"
 SAMPLES = ROOT / "samples"
-DATA = Path(__file__).resolve().parent / "data"
 
 
 def need_shared() -> None:

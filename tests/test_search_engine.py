@@ -158,8 +158,15 @@ def test_paging(news):
 
 @pytest.mark.parametrize("query", ['"unclosed', "title:", "-", "*", "a*", "OR", "NOT", "))((",
                                    "lang:", "date:", "\x00\x07", "=", '""'])
-def test_odd_queries_give_results_or_nothing_but_never_crash(news, query):
-    news.search(query)
+def test_odd_queries_with_no_word_of_the_collection_find_nothing(news, query):
+    results = news.search(query)
+    assert (results.total, results.hits, results.languages) == (0, [], {}), (
+        f"{query!r} holds no word of the collection but found {[h.id for h in results.hits]}")
+
+
+@pytest.mark.parametrize("query", ['"nuclear', 'nuclear"', "nuclear ))((", "nuclear \x00\x07"])
+def test_stray_operators_around_a_word_leave_its_results_as_they_are(news, query):
+    assert [h.id for h in news.search(query).hits] == [h.id for h in news.search("nuclear").hits]
 
 
 @pytest.mark.parametrize("kwargs,match", [

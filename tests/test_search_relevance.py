@@ -17,8 +17,9 @@ from tests.conftest import ROOT, SHARED, need_shared
 SLICE = 200  # questions per language
 #: MRR@10 floors for the slice; the full dev set gives vi 0.951, ru 0.934, en 0.950, vi unmarked 0.931.
 FLOORS = {"vi": 0.92, "ru": 0.90, "en": 0.93, "vi-unmarked": 0.90}
-#: How far the engine must stay above plain BM25 on the same questions.
-MARGINS = {"vi": 0.0, "ru": 0.05, "en": 0.0, "vi-unmarked": 0.3}
+#: How far the engine must stay above plain BM25 on the same questions (on this slice it is
+#: vi +0.025, ru +0.091, en +0.009, vi unmarked +0.364).
+MARGINS = {"vi": 0.015, "ru": 0.05, "en": 0.005, "vi-unmarked": 0.3}
 
 
 def _bench():
