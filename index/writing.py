@@ -306,10 +306,13 @@ class _Batch:
         self.chars = 0
         self.committed = 0
 
-    def add(self, fields: dict[str, Any]) -> None:
-        """Add a document, committing the batch first when it is full."""
+    def add(self, fields: dict[str, Any], replaces: str | None = None) -> None:
+        """Add a document, committing the batch first when it is full; with ``replaces``, the
+        documents of that file are deleted in the same commit."""
         if self.indexer.batch_full(self.documents, self.chars, self.committed):
             self.commit()
+        if replaces is not None:
+            self.deletes.append(replaces)
         self.documents += 1
         self.chars += len(fields["text"]) + len(fields["title"])
         self.docs.append(fields)
@@ -351,8 +354,10 @@ class _FileRun:
         chars = [len(f.get("text", "")) + len(f.get("title", "")) + 1 for f in fields]
         for f, n in zip(fields, chars):
             f["_bytes"] = size * n / sum(chars)
-        self.batch.deletes.append(key)  # a part of it written by a run stopped halfway, too
-        for f in fields:
+        # What the index holds of the file (its last version, or a part a run stopped halfway
+        # wrote) goes in the commit that brings its first new document: never before it.
+        self.batch.add(fields[0], replaces=key)
+        for f in fields[1:]:
             self.batch.add(f)
 
     def _documents(self, found: Found, key: str) -> list[dict[str, Any]] | None:

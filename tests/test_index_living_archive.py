@@ -103,6 +103,26 @@ def test_a_run_stopped_inside_a_large_file_reads_it_again_next_time(tmp_path, mo
         assert again.added == 30 and engine.stats().documents == 30
 
 
+def test_an_edited_file_keeps_its_last_version_until_the_commit_that_brings_the_new(tmp_path):
+    folder = tmp_path / "d"
+    _write(folder / "c.txt", "Old\n\nThe old harbour story.")
+    with Engine.create(tmp_path / "ix", batch_size=2) as engine:
+        engine.index_paths([folder])
+        for name in ("a1.txt", "a2.txt"):
+            _write(folder / name, f"{name}\n\nFerries.")
+        _write(folder / "c.txt", "New\n\nThe new harbour story.")
+
+        def stop(ids):
+            raise KeyboardInterrupt  # as a kill right after the first commit
+
+        with pytest.raises(KeyboardInterrupt):
+            engine.index_paths([folder], committed=stop)
+        assert [h.title for h in engine.search("harbour").hits] == ["Old"], (
+            "the old version must stay until the new one is committed with its deletion")
+        engine.index_paths([folder])
+        assert [h.title for h in engine.search("harbour").hits] == ["New"]
+
+
 # -- 2. one bad file costs only itself -------------------------------------------------
 
 def test_a_file_name_that_is_not_utf8_is_indexed_and_shown_with_its_bytes(tmp_path):
