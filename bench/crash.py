@@ -132,7 +132,7 @@ def main() -> None:
     ap.add_argument("--files", type=int, default=3000)
     ap.add_argument("--batch", type=int, default=200)
     ap.add_argument("--procs", type=int, default=1)
-    ap.add_argument("--max-delay", type=float, default=10.0, help="latest kill, in seconds")
+    ap.add_argument("--max-delay", type=float, default=20.0, help="latest kill, in seconds")
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
     rng = random.Random(args.seed)
