@@ -24,86 +24,12 @@ from analyzers.vi import FUNCTION_WORDS
 from index.phrases import Word
 from index.schema import body_field, exact_field, title_field
 from search.query import Clause, ParsedQuery
+from search.weights import Weights
 
 #: A term's document frequency in the index: ``(field, text) -> documents``.
 Frequency = Callable[[str, str], int]
 
 _JOINER = "_"
-
-
-@dataclass
-class Weights:
-    """The knobs of ranking, measured with ``bench/relevance.py``."""
-
-    title: float = 2.0         # a title match, against a body match of 1
-    #: a match without diacritics when the query had them: only in documents typed without
-    #: marks (in one with them, ``nhan`` for the query's ``nhân`` is another word: nhẫn, nhàn)
-    folded: float = 0.3
-    #: ... but a syllable typed bare among marked ones that the collection writes bare in
-    #: fewer than this share of its documents is a word whose marks were left out (``nhan``:
-    #: 3% bare in the news, ``ninh`` 99%): its bare form matches in every document
-    bare_share: float = 0.1
-    compound: float = 0.4      # a whole multi-syllable Vietnamese word, on top of its syllables ...
-    #: ... each of which weighs this, against 1 for a word of one syllable. A syllable
-    #: alone says little of a word it is part of (``loại`` of phân loại, thể loại; ``nhân``
-    #: of hạt nhân, nhân dân): at 1, a document full of a question's common words outranked
-    #: the one with its rare name. XQuAD vi 0.941 -> 0.950, vinewsqa 0.768 -> 0.777; news-vi
-    #: headlines against their articles lost a little, 0.750 -> 0.746.
-    syllable_in_word: float = 0.4
-    pair: float = 0.5          # without marks: two neighbouring syllables that form an indexed word
-    #: without marks: a syllable whose most frequent spelling in the index is a function
-    #: word (``la`` -> là) is dropped when that spelling has at least this share of its documents
-    unmarked_function_share: float = 0.7
-    all_words_first: bool = True  # documents with every query word rank above the rest ...
-    strict_words: int = 4      # ... for queries of at most this many words (longer ones are questions)
-    drop_function_words: bool = True  # Vietnamese questions' function words (là, của, gì) dropped
-    query_language: float = 3.0  # score factor for documents in the query's detected language ...
-    query_language_sure: float = 0.7  # ... when the detection is at least this sure
-    k1: float = 1.2            # BM25 term-frequency saturation ...
-    #: ... per language where it differs: Russian lemmas gather every form of a word, and in
-    #: long news the count keeps telling (news-ru headlines +0.011, xquad ru -0.002)
-    k1_languages: dict[str, float] = field(default_factory=lambda: {"ru": 1.6})
-    b: float = 0.75            # BM25 length normalisation ...
-    #: ... per language where it differs: a long Vietnamese article holds a query's common
-    #: syllables by chance (with ``adjacent`` below, 0.9 against 0.75: news-vi headlines
-    #: 0.752 -> 0.754, xquad vi 0.951 -> 0.951; without it, xquad vi lost 0.003)
-    b_languages: dict[str, float] = field(default_factory=lambda: {"vi": 0.9})
-    #: Per language: a document's score grows by up to this share when the query's words
-    #: stand together, within each of ``proximity_windows`` characters (a clause, a sentence).
-    #: Vietnamese only: its words are matched syllable by syllable (vinewsqa +0.04, news-vi
-    #: headlines +0.015; on Russian headlines, whose lemmas are whole words, it cost 0.03).
-    proximity: dict[str, float] = field(default_factory=lambda: {"vi": 1.0})
-    proximity_windows: tuple[int, ...] = (60, 120)
-    #: Per language: ... and by up to this share when the query's words are in the text's
-    #: first ``lead_chars`` characters: a news article's lead says what it is about (news-ru
-    #: headlines +0.043, news-vi +0.012 at 0.25; on XQuAD's paragraphs English lost 0.005: none).
-    lead: dict[str, float] = field(default_factory=lambda: {"vi": 0.4, "ru": 0.5})
-    lead_chars: int = 600
-    #: Per language: ... and by up to this share when consecutive words of the query stand
-    #: side by side in the text, in the query's order (shared among the pairs; the syllables
-    #: of one word do not count, its whole-word term rewards them). Vietnamese only: its
-    #: words are matched syllable by syllable, and words found side by side are the query's
-    #: phrase. With ``b_languages``: vinewsqa 0.777 -> 0.794, news-vi headlines 0.746 ->
-    #: 0.754, xquad vi 0.951 -> 0.951. Counting the pairs inside words too gave vinewsqa
-    #: 0.789. xquad ru and en, whose questions reorder the text's words, lost under 0.001.
-    #: Not for a query surely in another language: English questions over every language's
-    #: xquad documents scored 0.9405 with it, 0.9419 without.
-    adjacent: dict[str, float] = field(default_factory=lambda: {"vi": 1.0})
-    #: How many of the first results are reordered by where their words stand (proximity
-    #: and lead). With 15 rather than 10, vi lead 0.4 rather than 0.25 and compound 0.4 rather
-    #: than 0.25: news-vi headlines 0.743 -> 0.750, vinewsqa 0.764 -> 0.768, the rest within 0.001.
-    placement_depth: int = 15
-    #: Vietnamese typed without marks: a syllable may be any of several words (``hien``: hiến,
-    #: hiện, hiền) and the segmenter finds no words in it, so where the syllables stand tells
-    #: most. Proximity then weighs ``unmarked_proximity``; each pair of consecutive query
-    #: words found next to each other, in the query's order, adds up to ``unmarked_adjacent``
-    #: times the score (shared among the pairs); and the first ``unmarked_depth`` results are
-    #: reordered. vinewsqa without marks 0.716 -> 0.744 (its training questions, where the
-    #: values were chosen: 0.721 -> 0.751); xquad vi without marks 0.933 -> 0.931. Reordering
-    #: the first 30 gave 0.747 but took such a query 12 ms longer on 45,000 articles, 20 4.6 ms.
-    unmarked_proximity: float = 2.0
-    unmarked_adjacent: float = 2.0
-    unmarked_depth: int = 20
 
 
 # A unit alternative: (field, term text, boost)

@@ -17,7 +17,8 @@ from index.postings import IndexArrays
 from index.limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_LIMIT
 from index.writing import ProgressCallback
 from index.schema import body_field, exact_field
-from search.builder import QueryBuilder, Weights
+from search.builder import QueryBuilder
+from search.weights import Weights
 from search.query import parse
 from search.ranking import Ranker
 from search.snippets import Snippet, make_snippet, mark_all

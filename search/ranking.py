@@ -21,7 +21,8 @@ from analyzers.registry import OTHER
 from index.phrases import Budget, phrase_docs
 from index.postings import IndexArrays
 from index.schema import field_language
-from search.builder import Alt, Plan, Unit, Weights
+from search.builder import Alt, Plan, Unit
+from search.weights import Weights
 
 
 @dataclass

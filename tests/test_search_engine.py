@@ -7,7 +7,7 @@ import json
 import pytest
 
 from search import Document, DocumentError, Engine, QueryError
-from search.builder import Weights
+from search.weights import Weights
 
 
 def marked(hit):
