@@ -110,10 +110,3 @@ class SnowballFilter(Filter):
         for t in tokens:
             t.text = stem(t.text)
             yield t
-
-
-def snowball_algorithms() -> frozenset[str]:
-    """The Snowball algorithms PyStemmer ships."""
-    import Stemmer
-
-    return frozenset(Stemmer.algorithms())

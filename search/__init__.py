@@ -12,10 +12,11 @@ from index import (
     IndexVersionError, IndexWriteError, Progress, QueryError, ReadError, SearchError)
 from index.limits import LIMITS, Limits
 from search.engine import DocumentView, Engine, Hit, Results, Stats
+from search.weights import Weights
 
 __all__ = [
     "LIMITS", "Document", "DocumentError", "DocumentView", "Engine", "Hit", "IndexExists",
     "IndexLocked", "IndexNotFound", "IndexReport", "IndexVersionError", "IndexWriteError",
-    "Limits", "Progress", "QueryError", "ReadError", "Results", "SearchError", "Stats",
+    "Limits", "Progress", "QueryError", "ReadError", "Results", "SearchError", "Stats", "Weights",
 ]
 __version__ = "0.1.0"

@@ -94,3 +94,12 @@ def test_documents_and_queries_go_through_the_same_pipeline(lang):
     indexed = {t for t, *_ in _tokens(analyzer, text) if not t.startswith("=")}
     queried = {t for t, *_ in _tokens(analyzer, text, mode="query")}
     assert queried <= indexed, f"{lang}: query terms {queried - indexed} are never indexed"
+
+
+def test_every_stemmed_language_names_an_algorithm_pystemmer_ships():
+    import Stemmer
+
+    from analyzers.en import SNOWBALL
+
+    missing = {code: name for code, name in SNOWBALL.items() if name not in Stemmer.algorithms()}
+    assert not missing, f"PyStemmer has no algorithm for {missing}: fix analyzers/en.py's table"
