@@ -73,21 +73,22 @@ def _wide_without_bom(data: bytes) -> Decoded | None:
         return None
     lanes4 = [head[i::4].count(0) for i in range(4)]
     units4 = max(1, len(head) // 4)
+    even, odd = head[0::2].count(0), head[1::2].count(0)
     if lanes4[3] == units4 and lanes4[2] >= 0.9 * units4:
-        candidates = ["utf-32-le"]
+        encoding = "utf-32-le"
     elif lanes4[0] == units4 and lanes4[1] >= 0.9 * units4:
-        candidates = ["utf-32-be"]
+        encoding = "utf-32-be"
+    elif odd > 4 * even:
+        encoding = "utf-16-le"
+    elif even > 4 * odd:
+        encoding = "utf-16-be"
     else:
-        even, odd = head[0::2].count(0), head[1::2].count(0)
-        candidates = ["utf-16-le"] if odd > 4 * even else ["utf-16-be"] if even > 4 * odd else []
-    for encoding in candidates:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            return None
-        if "\x00" not in text[:4000]:
-            return Decoded(text, encoding.upper())
-    return None
+        return None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return Decoded(text, encoding.upper()) if "\x00" not in text[:4000] else None
 
 
 def _utf8(data: bytes) -> Decoded | None:
@@ -98,7 +99,7 @@ def _utf8(data: bytes) -> Decoded | None:
         pass
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd") - data.count("\ufffd".encode())
-    good = sum(1 for ch in text if ord(ch) > 127) - bad
+    good = len(text) - len(text.encode("ascii", "ignore")) - bad  # non-ASCII characters
     if good >= _UTF8_GOOD_PER_BAD * bad:
         return Decoded(text, "UTF-8", bad)
     return None
