@@ -30,10 +30,14 @@ class Budget:
     cut: bool = False
     _deadline: float = field(default=0.0, repr=False)
 
-    def spend(self, positions: int) -> bool:
-        """Take ``positions`` from the budget; False (and ``cut``) once it is spent."""
+    def start(self) -> None:
+        """The clock starts with the query's first phrase (once)."""
         if not self._deadline:
             self._deadline = time.monotonic() + self.seconds
+
+    def spend(self, positions: int) -> bool:
+        """Take ``positions`` from the budget; False (and ``cut``) once it is spent."""
+        self.start()
         self.positions -= positions
         if self.positions < 0 or time.monotonic() > self._deadline:
             self.cut = True
@@ -44,6 +48,7 @@ def phrase_docs(arrays: Any, phrases: list[list[Word]], budget: Budget) -> np.nd
     """A mask of the documents holding any of ``phrases``, each word right after the one
     before. Documents left unread when the budget runs out are not in the mask."""
     mask = np.zeros(arrays.size, dtype=bool)
+    budget.start()
     for words in phrases:
         for fieldname in _fields(words):
             in_field = [[(f, t) for f, t in word if f == fieldname] for word in words]
