@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import time
+import re
 from typing import Any
 from urllib.parse import urlparse
-
-import re
 
 from flask import (Blueprint, Response, abort, current_app, g, jsonify, make_response,
                    render_template, request, url_for)
