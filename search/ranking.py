@@ -43,6 +43,17 @@ class _Placement:
 
 
 @dataclass
+class _Found:
+    """What matching a query found, per document: its score, how many of the query's words
+    it holds, and whether it matched; ``needed``: each language's number of words."""
+
+    score: np.ndarray
+    coverage: np.ndarray
+    needed: np.ndarray
+    matched: np.ndarray
+
+
+@dataclass
 class Ranked:
     docnums: list[int]
     scores: list[float]
@@ -145,14 +156,34 @@ class Ranker:
 
     def rank(self, plan: Plan, *, lang: str | None, offset: int, limit: int,
              query_lang: str | None = None) -> Ranked:
+        """One page of ``plan``'s results: match and score, leave out what the query excludes,
+        count the languages, order, and reorder the first by where their words stand."""
+        found = self._match(plan)
+        if query_lang in self.alang_values and self.w.query_language != 1.0:
+            # The language the query is written in is likely the one the reader wants.
+            found.score[self.alang == self.alang_values.index(query_lang)] *= self.w.query_language
+        self._exclude(found.matched, plan)
+        languages = self._languages(found.matched)
+        candidates = self._in_language(found.matched, lang)
+        total = len(candidates)
+        depth = offset + limit
+        terms = plan.terms(self._bare_docs)
+        candidates = self._ordered(plan, found, candidates, terms, lang, query_lang, depth)
+        docs = candidates[offset:depth]
+        matched_terms = [self._terms_in(int(d), terms) for d in docs]
+        return Ranked([int(d) for d in docs], [float(found.score[d]) for d in docs], total,
+                      languages, matched_terms, self.budget.cut)
+
+    def _match(self, plan: Plan) -> _Found:
+        """Every document holding a word of the query, its score, and how many words it holds."""
         size = self.a.size
-        score = np.zeros(size, dtype=np.float64)
         # How many of the query's words each document holds: a byte each where that is
         # enough, added to as bytes (quicker than counting in wider numbers).
         words = sum(len(units) for units in plan.units.values())
-        coverage = np.zeros(size, dtype=np.uint8 if words < 256 else np.int32)
-        needed = np.zeros(len(self.alang_values) + 1, dtype=np.int32)
-        matched = np.zeros(size, dtype=bool)
+        found = _Found(score=np.zeros(size, dtype=np.float64),
+                       coverage=np.zeros(size, dtype=np.uint8 if words < 256 else np.int32),
+                       needed=np.zeros(len(self.alang_values) + 1, dtype=np.int32),
+                       matched=np.zeros(size, dtype=bool))
         # Every word of the query in every segment, looked up at once.
         every = [u for us in plan.units.values() for u in us] + [u for us in plan.negatives for u in us]
         bonus = [a for alts in plan.bonus.values() for a in alts]
@@ -163,38 +194,51 @@ class Ranker:
         self.a.locate([(f, t) for f, t, _ in [a for u in every for a in u.alts] + bare + bonus])
         for alang, units in plan.units.items():
             for unit in units:
-                mask = self._unit_mask(unit, score)
-                matched |= mask
-                coverage += mask.view(np.uint8)
+                mask = self._unit_mask(unit, found.score)
+                found.matched |= mask
+                found.coverage += mask.view(np.uint8)
             for ids, s in self._scored(plan.bonus.get(alang, [])):
-                score[ids] += s
+                found.score[ids] += s
             if alang in self.alang_values:
-                needed[self.alang_values.index(alang)] = len(units)
-        matched &= self.a.alive
-        if query_lang in self.alang_values and self.w.query_language != 1.0:
-            # The language the query is written in is likely the one the reader wants.
-            score[self.alang == self.alang_values.index(query_lang)] *= self.w.query_language
+                found.needed[self.alang_values.index(alang)] = len(units)
+        found.matched &= self.a.alive
+        return found
+
+    def _exclude(self, matched: np.ndarray, plan: Plan) -> None:
+        """Leave out of ``matched`` the documents with a negated word, or outside the dates."""
         for negative in plan.negatives:
-            hit = np.ones(size, dtype=bool)
+            hit = np.ones(self.a.size, dtype=bool)
             for unit in negative:
                 hit &= self._unit_mask(unit, None)
             matched &= ~hit
         if plan.date is not None:
             matched &= self.a.docs_for(plan.date)
+
+    def _languages(self, matched: np.ndarray) -> dict[str, int]:
+        """The matched documents per language, most first: the language facet."""
         lang_values, lang_codes = self.a.codes("lang")
         per_lang = np.bincount(lang_codes[matched & (lang_codes >= 0)], minlength=len(lang_values))
         languages = {lang_values[i]: int(n) for i, n in enumerate(per_lang) if n}
+        return dict(sorted(languages.items(), key=lambda kv: -kv[1]))
+
+    def _in_language(self, matched: np.ndarray, lang: str | None) -> np.ndarray:
+        """The matched documents' numbers, in ``lang`` only when one is asked for."""
         if lang is not None:
+            lang_values, lang_codes = self.a.codes("lang")
             code = lang_values.index(lang) if lang in lang_values else -2
             matched &= lang_codes == code
-        candidates = np.nonzero(matched)[0]
-        total = len(candidates)
-        key = score[candidates]
-        need = needed[self.alang[candidates]]
+        return np.nonzero(matched)[0]
+
+    def _ordered(self, plan: Plan, found: _Found, candidates: np.ndarray,
+                 terms: dict[str, set[str]], lang: str | None, query_lang: str | None,
+                 depth: int) -> np.ndarray:
+        """The first ``depth`` candidates (at least), best first: those with every word first,
+        then by score; the first reordered by where their words stand."""
+        key = found.score[candidates]
+        need = found.needed[self.alang[candidates]]
         if self.w.all_words_first:
-            full = (coverage[candidates] >= need) & (need <= self.w.strict_words)
+            full = (found.coverage[candidates] >= need) & (need <= self.w.strict_words)
             key = key + full * 1e9
-        depth = offset + limit
         # Typed without marks: unless the filter leaves its language out, or the query is
         # surely in another (English is typed without marks too).
         unmarked = plan.unmarked if lang is None else plan.unmarked & {lang}
@@ -203,21 +247,16 @@ class Ranker:
         placed = self._placement_terms(plan, unmarked, query_lang)
         reordered = self.w.unmarked_depth if placed and unmarked else self.w.placement_depth
         pool = max(depth, reordered) if placed else depth
-        if total > pool * 4:
+        if len(candidates) > pool * 4:
             top = np.argpartition(-key, pool)[:pool]
             candidates, key = candidates[top], key[top]
         order = np.lexsort((candidates, -key))[:pool]
         candidates, key = candidates[order], key[order]
-        terms = plan.terms(self._bare_docs)
         self._find_holders(candidates, [(f, t) for f, texts in terms.items() for t in texts])
         if placed:
-            head = self._by_placement(candidates[:reordered], key, score, placed)
+            head = self._by_placement(candidates[:reordered], key, found.score, placed)
             candidates = np.concatenate([head, candidates[reordered:]])
-        docs = candidates[offset:depth]
-        matched_terms = [self._terms_in(int(d), terms) for d in docs]
-        return Ranked([int(d) for d in docs], [float(score[d]) for d in docs], total,
-                      dict(sorted(languages.items(), key=lambda kv: -kv[1])), matched_terms,
-                      self.budget.cut)
+        return candidates
 
     def spans(self, docnum: int, terms: list[tuple[str, str]]) -> list[tuple[int, int, str]]:
         """Where ``(field, term)`` pairs occur in a document; each looked up once per query.
