@@ -95,65 +95,71 @@ def parse(text: str) -> ParsedQuery:
         raise QueryError(
             f"the query has {len(text):,} characters; the limit is {MAX_QUERY_CHARS:,}: shorten it")
     text = "".join(ch if ch.isprintable() else " " for ch in text)
-    q = ParsedQuery()
-    run: list[str] = []
-    pending_or = False
-
-    def flush_run() -> None:
-        nonlocal pending_or
-        if run:
-            add(Clause(" ".join(run)))
-            run.clear()
-
-    def add(clause: Clause) -> None:
-        nonlocal pending_or
-        if pending_or and q.groups:
-            q.groups[-1].append(clause)
-        else:
-            q.groups.append([clause])
-        pending_or = False
-
+    parser = _Parser()
     for m in _TOKEN.finditer(text):
-        if m["quote"]:
-            continue
+        if not m["quote"]:
+            parser.token(m)
+    parser.flush()
+    return parser.q
+
+
+class _Parser:
+    """A query's clauses, gathered token by token: a run of plain words makes one clause, and
+    ``OR`` puts the next clause in the group of the one before."""
+
+    def __init__(self) -> None:
+        self.q = ParsedQuery()
+        self.run: list[str] = []
+        self.pending_or = False
+
+    def token(self, m: re.Match[str]) -> None:
         neg, fname, phrase, word = m["neg"], (m["field"] or "").lower(), m["phrase"], m["word"]
         if word is not None:
             word = word.replace("*", "").strip("-")
         value = phrase if phrase is not None else word
         if word and word.endswith(":") and word[:-1].lower() in _FIELDS:
-            continue  # a field name with nothing after it
+            return  # a field name with nothing after it
         if fname and fname not in _FIELDS:
             value, fname = m.group(0).lstrip("-"), ""
             if neg and neg.startswith("NOT"):
                 value = value[3:].strip()
             phrase = None
+        if fname in ("lang", "date"):
+            self._filter(fname, value)
+        elif word == "OR" and not neg and not fname:
+            self.flush()
+            self.pending_or = bool(self.q.groups)
+        elif value and value.strip():
+            exact = word is not None and word.startswith("=") and len(word) > 1
+            clause = Clause(value[1:] if exact else value, phrase=phrase is not None,
+                            title_only=fname == "title", exact=exact)
+            self._place(clause, bool(neg))
+
+    def _filter(self, fname: str, value: str | None) -> None:
         if fname == "lang":
-            q.lang = canonical_language(value) if value else None
-            continue
-        if fname == "date":
-            if value:
-                q.date_from, q.date_to = _date_range(value)
-            continue
-        if word == "OR" and not neg and not fname:
-            flush_run()
-            pending_or = bool(q.groups)
-            continue
-        if not value or not value.strip():
-            continue
-        title_only = fname == "title"
-        exact = word is not None and word.startswith("=") and len(word) > 1
-        if exact:
-            value = value[1:]  # the word, without its "="
-        clause = Clause(value, phrase=phrase is not None, title_only=title_only, exact=exact)
-        if neg:
-            flush_run()
-            q.negative.append(clause)
-        elif clause.phrase or clause.title_only or clause.exact or pending_or:
-            flush_run()
-            add(clause)
+            self.q.lang = canonical_language(value) if value else None
+        elif value:
+            self.q.date_from, self.q.date_to = _date_range(value)
+
+    def _place(self, clause: Clause, negative: bool) -> None:
+        if negative:
+            self.flush()
+            self.q.negative.append(clause)
+        elif clause.phrase or clause.title_only or clause.exact or self.pending_or:
+            self.flush()
+            self.add(clause)
         else:
-            if pending_or:
-                flush_run()
-            run.append(value)
-    flush_run()
-    return q
+            self.run.append(clause.text)
+
+    def flush(self) -> None:
+        """The run of plain words so far becomes one clause."""
+        if self.run:
+            self.add(Clause(" ".join(self.run)))
+            self.run.clear()
+
+    def add(self, clause: Clause) -> None:
+        if self.pending_or and self.q.groups:
+            self.q.groups[-1].append(clause)
+        else:
+            self.q.groups.append([clause])
+        self.pending_or = False
