@@ -122,55 +122,71 @@ class QueryBuilder:
 
     def _folded_units(self, clause: Clause, lang: str,
                       frequency: Frequency | None):  # type: ignore[no-untyped-def]
+        """Units, bonus terms and the phrase sequence of a clause in a language with marks."""
+        if has_diacritics(clause.text):
+            units, bonus, positions = self._marked_units(clause, lang, frequency)
+            seq_field = self._fields(lang, False)[1]
+        else:
+            units, bonus, positions = self._unmarked_units(clause, lang, frequency)
+            seq_field = self._fields(lang, True)[1]
+        seqs = [[[(seq_field, t, 1.0) for t in alts] for alts in positions]]
+        return units, bonus, seqs if len(units) > 1 else []
+
+    def _marked_units(self, clause: Clause, lang: str, frequency: Frequency | None
+                      ) -> tuple[list[Unit], list[Alt], list[list[str]]]:
+        """Typed with marks: a unit per syllable (once each), its bare spelling for documents
+        typed without marks, and each whole word of several syllables as a bonus."""
         w = self.w
         tf, bf = self._fields(lang, False)
         tff, bff = self._fields(lang, True)
+        positions, compounds = self._positions(bf, clause.text)
+        inner = {i + k for i, c in compounds for k in range(1, c.count(_JOINER) + 1)}
+        numbered = list(enumerate(positions))
+        if w.drop_function_words and not clause.phrase:
+            numbered = [(i, p) for i, p in numbered if p[0] not in FUNCTION_WORDS] or numbered
+        in_words = {syllable for _, c in compounds for syllable in c.split(_JOINER)}
+        units = []
+        seen: set[str] = set()
+        for i, alts in numbered:
+            if alts[0] in seen:  # a syllable counts once, whichever of the query's words hold it
+                continue
+            seen.add(alts[0])
+            weight = w.syllable_in_word if alts[0] in in_words else 1.0
+            unit = Unit([(tf, t, w.title * weight) for t in alts] + [(bf, t, weight) for t in alts],
+                        joined=i in inner)
+            for t in sorted({fold_diacritics(t) for t in alts}):
+                bare = [(tff, t, w.title * w.folded * weight), (bff, t, w.folded * weight)]
+                if t in alts and self._marks_left_out(t, lang, frequency):
+                    unit.alts += bare  # it means its marked spellings: in every document
+                else:
+                    unit.bare += bare
+            units.append(unit)
         bonus: list[Alt] = []
-        if has_diacritics(clause.text):
-            positions, compounds = self._positions(bf, clause.text)
-            inner = {i + k for i, c in compounds for k in range(1, c.count(_JOINER) + 1)}
-            numbered = list(enumerate(positions))
-            if w.drop_function_words and not clause.phrase:
-                numbered = [(i, p) for i, p in numbered if p[0] not in FUNCTION_WORDS] or numbered
-            positions = [p for _, p in numbered]
-            in_words = {syllable for _, c in compounds for syllable in c.split(_JOINER)}
-            units = []
-            seen: set[str] = set()
-            for i, alts in numbered:
-                if alts[0] in seen:  # a syllable counts once, whichever of the query's words hold it
-                    continue
-                seen.add(alts[0])
-                weight = w.syllable_in_word if alts[0] in in_words else 1.0
-                unit = Unit([(tf, t, w.title * weight) for t in alts] + [(bf, t, weight) for t in alts],
-                            joined=i in inner)
-                for t in sorted({fold_diacritics(t) for t in alts}):
-                    bare = [(tff, t, w.title * w.folded * weight), (bff, t, w.folded * weight)]
-                    if t in alts and self._marks_left_out(t, lang, frequency):
-                        unit.alts += bare  # it means its marked spellings: in every document
-                    else:
-                        unit.bare += bare
-                units.append(unit)
-            for c in sorted({c for _, c in compounds}):
-                bonus += [(tf, c, w.title * w.compound), (bf, c, w.compound)]
-            seq_field = bf
-        else:
-            positions, _ = self._positions(bff, clause.text)
-            units = [Unit([(tff, t, w.title) for t in alts] + [(bff, t, 1.0) for t in alts])
-                     for alts in positions]
-            # Without marks the segmenter cannot be trusted: any two neighbouring
-            # syllables that form a word in the index lift the documents holding it.
-            for a, b in zip(positions, positions[1:]):
-                c = a[0] + _JOINER + b[0]
-                bonus += [(tff, c, w.title * w.pair), (bff, c, w.pair)]
-            if w.drop_function_words and frequency is not None and not clause.phrase:
-                # A question typed without marks is still full of function words; the
-                # index's own spellings say which syllables most likely are ones.
-                kept = [u for u, p in zip(units, positions)
-                        if not self._function_word(p[0], lang, frequency)]
-                units = kept or units
-            seq_field = bff
-        seqs = [[[(seq_field, t, 1.0) for t in alts] for alts in positions]]
-        return units, bonus, seqs if len(units) > 1 else []
+        for c in sorted({c for _, c in compounds}):
+            bonus += [(tf, c, w.title * w.compound), (bf, c, w.compound)]
+        return units, bonus, [p for _, p in numbered]
+
+    def _unmarked_units(self, clause: Clause, lang: str, frequency: Frequency | None
+                        ) -> tuple[list[Unit], list[Alt], list[list[str]]]:
+        """Typed without marks: a unit per syllable, and neighbouring syllables as a bonus."""
+        w = self.w
+        tff, bff = self._fields(lang, True)
+        positions, _ = self._positions(bff, clause.text)
+        units = [Unit([(tff, t, w.title) for t in alts] + [(bff, t, 1.0) for t in alts])
+                 for alts in positions]
+        # Without marks the segmenter cannot be trusted: any two neighbouring
+        # syllables that form a word in the index lift the documents holding it.
+        bonus: list[Alt] = []
+        for a, b in zip(positions, positions[1:]):
+            c = a[0] + _JOINER + b[0]
+            bonus += [(tff, c, w.title * w.pair), (bff, c, w.pair)]
+        if w.drop_function_words and frequency is not None and not clause.phrase:
+            # A question typed without marks is still full of function words; the
+            # index's own spellings say which syllables most likely are ones.
+            kept = [u for u, p in zip(units, positions)
+                    if not self._function_word(p[0], lang, frequency)]
+            units = kept or units
+        return units, bonus, positions
 
     def _marks_left_out(self, syllable: str, lang: str, frequency: Frequency | None) -> bool:
         """Is ``syllable``, typed without marks among words with them, a word whose marks were
