@@ -311,29 +311,7 @@ class IndexStore:
         or processes started for this commit.
         """
         where = self.path or "memory"
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                # Several processes analyse and write a segment each; the segments are
-                # kept as they are (multisegment), not merged, which would be serial again.
-                options = self._writer_options(limitmb)
-                # Merging every segment takes Whoosh's own writer: its sorting pool spills
-                # to disk, where the bulk writers hold a segment's postings in memory.
-                if merge_all:
-                    w = SegmentWriter(self.ix, **options)
-                elif procs > 1:
-                    w = BulkMpWriter(self.ix, procs, workers, **options)
-                else:
-                    w = BulkSegmentWriter(self.ix, **options)
-                break
-            except LockError:
-                if time.monotonic() >= deadline:
-                    raise IndexLocked(
-                        f"another process is writing to the index at {where}: wait for it "
-                        "to finish, or give a longer lock timeout") from None
-                time.sleep(0.2)
-            except OSError as exc:
-                raise _write_error(where, exc) from exc
+        w = self._new_writer(timeout, procs, limitmb, merge_all, workers)
         try:
             try:
                 yield w
@@ -353,6 +331,32 @@ class IndexStore:
             # The column writer's sort runs are only needed until the segment is written.
             if isinstance(self.ix.storage, PrivateRamStorage):
                 self.ix.storage.remove_temp_folders()
+
+    def _new_writer(self, timeout: float, procs: int, limitmb: int, merge_all: bool,
+                    workers: SegmentWorkers | None) -> SegmentWriter:
+        """The writer :meth:`writer` needs, once the lock is free (waiting up to ``timeout``)."""
+        where = self.path or "memory"
+        deadline = time.monotonic() + timeout
+        options = self._writer_options(limitmb)
+        while True:
+            try:
+                # Merging every segment takes Whoosh's own writer: its sorting pool spills
+                # to disk, where the bulk writers hold a segment's postings in memory.
+                if merge_all:
+                    return SegmentWriter(self.ix, **options)
+                # Several processes analyse and write a segment each; the segments are
+                # kept as they are (multisegment), not merged, which would be serial again.
+                if procs > 1:
+                    return BulkMpWriter(self.ix, procs, workers, **options)
+                return BulkSegmentWriter(self.ix, **options)
+            except LockError:
+                if time.monotonic() >= deadline:
+                    raise IndexLocked(
+                        f"another process is writing to the index at {where}: wait for it "
+                        "to finish, or give a longer lock timeout") from None
+                time.sleep(0.2)
+            except OSError as exc:
+                raise _write_error(where, exc) from exc
 
     def segment_count(self) -> int:
         return len(self.ix._segments())
