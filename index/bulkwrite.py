@@ -110,23 +110,7 @@ class FieldPostings:
         names = sorted(self.numbers)
         if not names or not self.docs:
             return
-        rank = np.empty(len(names), dtype=np.uint32)
-        rank[np.fromiter((self.numbers[t] for t in names), dtype=np.int64, count=len(names))] = \
-            np.arange(len(names), dtype=np.uint32)
-        keys = rank[np.frombuffer(self.terms, dtype=np.uint32)]
-        docs = np.frombuffer(self.docs, dtype=np.uint32)
-        order = np.argsort(keys, kind="stable") if self.ordered else np.lexsort((docs, keys))
-        bounds = np.zeros(len(names) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(keys, minlength=len(names)), out=bounds[1:])
-        del keys
-        ends = np.frombuffer(self.ends, dtype=np.uint64)
-        if len(self.values) <= np.iinfo(np.uint32).max:
-            ends = ends.astype(np.uint32)  # half the memory for the copies below
-        starts = np.zeros_like(ends)
-        starts[1:] = ends[:-1]
-        docs, weights = docs[order], np.frombuffer(self.weights, dtype=np.float32)[order]
-        starts, ends = starts[order], ends[order]
-        del order
+        bounds, docs, weights, starts, ends = self._sorted(names)
         data = bytes(self.values)
         at = bounds.tolist()
         first = 0
@@ -146,6 +130,26 @@ class FieldPostings:
                 yield (fieldname, term.encode("utf-8") if text else term, d[lo:hi], w[lo:hi],
                        [data[x:y] for x, y in zip(s[lo:hi], e[lo:hi])])
             first = last
+
+    def _sorted(self, names: list[Any]) -> tuple[np.ndarray, ...]:
+        """The postings in term order (``names``' order), each term's in document order: where
+        each term's begin, and the postings' documents, weights and value starts and ends."""
+        rank = np.empty(len(names), dtype=np.uint32)
+        rank[np.fromiter((self.numbers[t] for t in names), dtype=np.int64, count=len(names))] = \
+            np.arange(len(names), dtype=np.uint32)
+        keys = rank[np.frombuffer(self.terms, dtype=np.uint32)]
+        docs = np.frombuffer(self.docs, dtype=np.uint32)
+        order = np.argsort(keys, kind="stable") if self.ordered else np.lexsort((docs, keys))
+        bounds = np.zeros(len(names) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(keys, minlength=len(names)), out=bounds[1:])
+        del keys
+        ends = np.frombuffer(self.ends, dtype=np.uint64)
+        if len(self.values) <= np.iinfo(np.uint32).max:
+            ends = ends.astype(np.uint32)  # half the memory for the copies below
+        starts = np.zeros_like(ends)
+        starts[1:] = ends[:-1]
+        docs, weights = docs[order], np.frombuffer(self.weights, dtype=np.float32)[order]
+        return bounds, docs, weights, starts[order], ends[order]
 
 
 #: Postings turned into Python lists at a time when a field is written.
@@ -234,20 +238,7 @@ class TermPostings:
                 if value is None:
                     continue
                 field = schema[name]
-                length = 0
-                if field.indexed:
-                    posts = self.pool.postings_of(name)
-                    fmt = type(field.format)
-                    gathered = None
-                    if isinstance(value, str) and fmt is Characters:
-                        gathered = _gather_offsets(field, value, posts, docnum)
-                    elif isinstance(value, str) and fmt is Frequency:
-                        gathered = _gather_counts(field, value, posts, docnum)
-                    if gathered is None:  # Whoosh's own path: other formats, boosted tokens
-                        gathered = _gather_whoosh(field, value, posts, docnum,
-                                                  name in self.pool.text_fields)
-                    if field.scorable:
-                        length = gathered
+                length = self._gather(name, field, value, docnum) if field.indexed else 0
                 perdoc.add_field(name, field, value if field.stored else None, length)
                 column = field.column_type
                 if column:
@@ -259,6 +250,19 @@ class TermPostings:
         perdoc.finish_doc()
         self._added = True
         self.docnum = docnum + 1
+
+    def _gather(self, name: str, field: Any, value: Any, docnum: int) -> int:
+        """One indexed field's postings into the pool; its length, if the field is scored."""
+        posts = self.pool.postings_of(name)
+        fmt = type(field.format)
+        gathered = None
+        if isinstance(value, str) and fmt is Characters:
+            gathered = _gather_offsets(field, value, posts, docnum)
+        elif isinstance(value, str) and fmt is Frequency:
+            gathered = _gather_counts(field, value, posts, docnum)
+        if gathered is None:  # Whoosh's own path: other formats, boosted tokens
+            gathered = _gather_whoosh(field, value, posts, docnum, name in self.pool.text_fields)
+        return gathered if field.scorable else 0
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()  # type: ignore[attr-defined]
@@ -468,64 +472,82 @@ class _TermEncoder:
         """The term's dictionary entry, and where each of its blocks starts (none if inlined)."""
         n = len(ids)
         if n < self.inline_limit and n <= self.limit:
-            if n == 1:  # most terms: one document of the segment
-                docnum, weight, length = ids[0], weights[0], lengths[0]
-                lb = length_to_byte(length) if length else 0
-                head = _TERMINFO.pack(True, weight, 1, lb, lb, max(0.0, weight), docnum, docnum)
-                return head + dumps(((docnum,), (weight,), (values[0],)), POSTINGS_PICKLE), []
-            present = [x for x in lengths if x]
-            kept = [v for v in values if v]
-            head = _TERMINFO.pack(True, sum(weights), n, length_to_byte(min(present)) if present else 0,
-                                  length_to_byte(max(lengths)), max(0.0, max(weights)), ids[0], ids[-1])
-            return head + dumps((tuple(ids), tuple(weights), tuple(kept) if len(kept) == n else (b"",) * n),
-                                POSTINGS_PICKLE), []
-        limit, compression = self.limit, self.compression
-        total: float = 0
-        maxweight: float = 0
-        maxlength = 0
-        minlength: int | None = None
+            return _inlined(ids, weights, values, lengths), []
+        limit = self.limit
+        stats = _TermStats()
         begin = self.postfile.tell()
         out = [WHOOSH3_HEADER_MAGIC]
         position = begin + len(WHOOSH3_HEADER_MAGIC)
         blocks = []
         starts = range(0, n, limit)
         for start in starts:
-            block_ids = ids[start:start + limit]
-            w = weights[start:start + limit]
-            block_lengths = lengths[start:start + limit]
-            # The block's statistics, and the term's, as Whoosh's postings writer keeps them.
-            present = [x for x in block_lengths if x]
-            b_min = min(present) if present else None
-            b_max = max(block_lengths)
-            b_weight = max(0.0, max(w))
-            total += sum(w)
-            if minlength is None:
-                minlength = b_min
-            elif b_min is not None:
-                minlength = min(minlength, b_min)
-            maxlength = max(maxlength, b_max)
-            maxweight = max(maxweight, b_weight)
-            if all(x == 1.0 for x in w):
-                mini_weights: Any = None
-            elif all(x == w[0] for x in w):
-                mini_weights = w[0]
-            else:
-                mini_weights = tuple(w)
-            base = 0
-            deltas = []
-            for d in block_ids:
-                deltas.append(d - base)
-                base = d
-            block = block_bytes(tuple(deltas), mini_weights,
-                                self._values([v for v in values[start:start + limit] if v]),
-                                block_ids[-1], b_weight, compression, b_min, b_max, start == starts[-1])
+            end = start + limit
+            block = self._block(ids[start:end], weights[start:end], values[start:end],
+                                lengths[start:end], stats, start == starts[-1])
             blocks.append(position)
             out.append(block)
             position += len(block)
         self.postfile.write(b"".join(out))
-        head = _TERMINFO.pack(False, total, n, length_to_byte(minlength) if minlength else 0,
-                              length_to_byte(maxlength), maxweight, ids[0], ids[-1])
+        head = _TERMINFO.pack(False, stats.total, n,
+                              length_to_byte(stats.minlength) if stats.minlength else 0,
+                              length_to_byte(stats.maxlength), stats.maxweight, ids[0], ids[-1])
         return head + pack_long(begin) + pack_int(position - begin), blocks
+
+    def _block(self, block_ids: list[int], w: list[float], values: list[bytes],
+               block_lengths: list[int], stats: "_TermStats", last: bool) -> bytes:
+        """One block's bytes; its statistics go into the term's, as Whoosh's writer keeps them."""
+        present = [x for x in block_lengths if x]
+        b_min = min(present) if present else None
+        b_weight = max(0.0, max(w))
+        stats.add(sum(w), b_min, max(block_lengths), b_weight)
+        if all(x == 1.0 for x in w):
+            mini_weights: Any = None
+        elif all(x == w[0] for x in w):
+            mini_weights = w[0]
+        else:
+            mini_weights = tuple(w)
+        base = 0
+        deltas = []
+        for d in block_ids:
+            deltas.append(d - base)
+            base = d
+        return block_bytes(tuple(deltas), mini_weights, self._values([v for v in values if v]),
+                           block_ids[-1], b_weight, self.compression, b_min, max(block_lengths), last)
+
+
+class _TermStats:
+    """A term's statistics over its blocks, as Whoosh's postings writer keeps them."""
+
+    def __init__(self) -> None:
+        self.total: float = 0
+        self.maxweight: float = 0
+        self.maxlength = 0
+        self.minlength: int | None = None
+
+    def add(self, weight: float, b_min: int | None, b_max: int, b_weight: float) -> None:
+        self.total += weight
+        if self.minlength is None:
+            self.minlength = b_min
+        elif b_min is not None:
+            self.minlength = min(self.minlength, b_min)
+        self.maxlength = max(self.maxlength, b_max)
+        self.maxweight = max(self.maxweight, b_weight)
+
+
+def _inlined(ids: list[int], weights: list[float], values: list[bytes], lengths: list[int]) -> bytes:
+    """The dictionary entry of a term whose few postings are kept in it."""
+    n = len(ids)
+    if n == 1:  # most terms: one document of the segment
+        docnum, weight, length = ids[0], weights[0], lengths[0]
+        lb = length_to_byte(length) if length else 0
+        head = _TERMINFO.pack(True, weight, 1, lb, lb, max(0.0, weight), docnum, docnum)
+        return head + dumps(((docnum,), (weight,), (values[0],)), POSTINGS_PICKLE)
+    present = [x for x in lengths if x]
+    kept = [v for v in values if v]
+    head = _TERMINFO.pack(True, sum(weights), n, length_to_byte(min(present)) if present else 0,
+                          length_to_byte(max(lengths)), max(0.0, max(weights)), ids[0], ids[-1])
+    return head + dumps((tuple(ids), tuple(weights), tuple(kept) if len(kept) == n else (b"",) * n),
+                        POSTINGS_PICKLE)
 
 
 class BulkSegmentWriter(TermPostings, SegmentWriter):

@@ -488,44 +488,51 @@ def load(storage: Any, name: str) -> TermDocs | None:
         if not storage.file_exists(name):
             return None
         folder = getattr(storage, "folder", None)
-        if folder:
+        path = os.path.join(folder, name) if folder else None
+        if path:
             # A plain array over the map: slicing a np.memmap builds a memmap object each
             # time, and a query slices these arrays thousands of times.
-            raw: Any = np.frombuffer(_mapped(os.path.join(folder, name)), dtype=np.uint8)
+            raw: Any = np.frombuffer(_mapped(path), dtype=np.uint8)
         else:
             f = storage.open_file(name)
             try:
                 raw = np.frombuffer(f.read(), dtype=np.uint8)
             finally:
                 f.close()
-        magic = bytes(raw[:len(MAGIC)])
-        if magic not in (MAGIC, MAGIC_SPLIT):
-            return None
-        header_len = int.from_bytes(bytes(raw[len(MAGIC):len(MAGIC) + 4]), "little")
-        start = len(MAGIC) + 4
-        layout = json.loads(bytes(raw[start:start + header_len]).decode("ascii"))
-        base = -(-(start + header_len) // _ALIGN) * _ALIGN
-        arrays: dict[str, Any] = {}
-        opened = SharedFile(os.path.join(folder, name)) if folder else None
-        per_term = _SPLIT if magic == MAGIC_SPLIT else (_POSTINGS,)
-        for key in _ARRAYS + per_term:
-            dtype, size, offset = layout[key]
-            dt = np.dtype(dtype)
-            begin = base + offset
-            end = begin + size * dt.itemsize
-            if end > len(raw):
-                return None
-            if key not in per_term:
-                arrays[key] = raw[begin:end].view(dt)
-            elif key == _POSTINGS:
-                doc_type, freq_type = (np.dtype(t) for t in layout["postings_types"])
-                arrays[key] = _SideBySide(raw if opened is None else opened, begin, doc_type, freq_type)
-            else:
-                arrays[key] = _FileArray(opened, begin, dt, size) if opened else raw[begin:end].view(dt)
-        if magic == MAGIC_SPLIT:
-            arrays[_POSTINGS] = _Split(arrays.pop("docs"), arrays.pop("freqs"))
-        if not (len(arrays["starts"]) == len(arrays["bstarts"]) == len(arrays["keys"]) + 1):
-            return None
-        return TermDocs(arrays)
+        return _parsed(raw, path)
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _parsed(raw: Any, path: str | None) -> TermDocs | None:
+    """The arrays in a file's bytes (mapped), per-term ones read from ``path`` when it has one;
+    None when the bytes are not such a file."""
+    magic = bytes(raw[:len(MAGIC)])
+    if magic not in (MAGIC, MAGIC_SPLIT):
+        return None
+    header_len = int.from_bytes(bytes(raw[len(MAGIC):len(MAGIC) + 4]), "little")
+    start = len(MAGIC) + 4
+    layout = json.loads(bytes(raw[start:start + header_len]).decode("ascii"))
+    base = -(-(start + header_len) // _ALIGN) * _ALIGN
+    arrays: dict[str, Any] = {}
+    opened = SharedFile(path) if path else None
+    per_term = _SPLIT if magic == MAGIC_SPLIT else (_POSTINGS,)
+    for key in _ARRAYS + per_term:
+        dtype, size, offset = layout[key]
+        dt = np.dtype(dtype)
+        begin = base + offset
+        end = begin + size * dt.itemsize
+        if end > len(raw):
+            return None
+        if key not in per_term:
+            arrays[key] = raw[begin:end].view(dt)
+        elif key == _POSTINGS:
+            doc_type, freq_type = (np.dtype(t) for t in layout["postings_types"])
+            arrays[key] = _SideBySide(raw if opened is None else opened, begin, doc_type, freq_type)
+        else:
+            arrays[key] = _FileArray(opened, begin, dt, size) if opened else raw[begin:end].view(dt)
+    if magic == MAGIC_SPLIT:
+        arrays[_POSTINGS] = _Split(arrays.pop("docs"), arrays.pop("freqs"))
+    if not (len(arrays["starts"]) == len(arrays["bstarts"]) == len(arrays["keys"]) + 1):
+        return None
+    return TermDocs(arrays)
