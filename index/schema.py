@@ -9,6 +9,9 @@ without analysing it again.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import NamedTuple
+
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from analyzers import (EXACT_LANGUAGES, FOLDED_LANGUAGES, LANGUAGES, analyzer_for,
@@ -30,10 +33,38 @@ def exact_field(lang: str) -> str:
     return f"exact_{lang}"
 
 
+class TextField(NamedTuple):
+    """An analysed text field's name taken apart: ``bodyf_vi`` is part ``body`` of language
+    ``vi``, its diacritic-free twin (``folded``)."""
+
+    part: str  # "title", "body" or "exact"
+    lang: str
+    folded: bool = False
+
+
+_PARTS = {"title": ("title", False), "body": ("body", False), "titlef": ("title", True),
+          "bodyf": ("body", True), "exact": ("exact", False)}
+
+
+@lru_cache(maxsize=8192)
+def text_field(fieldname: str) -> TextField | None:
+    """``bodyf_vi`` -> ``TextField("body", "vi", True)``; None for a field that is not
+    analysed text (``id``, ``lang`` ...). The one place field names are taken apart."""
+    head, _, lang = fieldname.partition("_")
+    found = _PARTS.get(head)
+    return TextField(found[0], lang, found[1]) if found and lang else None
+
+
 def field_language(fieldname: str) -> str | None:
     """``body_ru`` -> ``ru``; ``None`` for fields that are not analysed text."""
-    head, _, lang = fieldname.partition("_")
-    return lang if head in ("title", "body", "titlef", "bodyf", "exact") and lang else None
+    field = text_field(fieldname)
+    return field.lang if field else None
+
+
+def is_part(fieldname: str, part: str) -> bool:
+    """Whether ``fieldname`` is a ``part`` (``title``, ``body``) field, marked or folded."""
+    field = text_field(fieldname)
+    return field is not None and field.part == part
 
 
 def build_schema() -> Schema:

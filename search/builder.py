@@ -22,7 +22,7 @@ from analyzers.normalize import vietnamese_spellings
 from analyzers.vi import FUNCTION_WORDS
 
 from index.phrases import Word
-from index.schema import body_field, exact_field, title_field
+from index.schema import body_field, exact_field, is_part, title_field
 from search.query import Clause, ParsedQuery
 from search.weights import Weights
 
@@ -211,7 +211,7 @@ class QueryBuilder:
 
     @staticmethod
     def _title_only(alts: list[Alt]) -> list[Alt]:
-        return [a for a in alts if a[0].startswith("title")]
+        return [a for a in alts if is_part(a[0], "title")]
 
     @staticmethod
     def _sequence(seq: list[list[Alt]]) -> list[Word] | None:
@@ -230,7 +230,7 @@ class QueryBuilder:
         units = [u for u in units if u.alts]
         if clause.phrase and seqs and units:
             if clause.title_only:
-                seqs = [s for s in seqs if s and s[0] and s[0][0][0].startswith("title")] or seqs
+                seqs = [s for s in seqs if s and s[0] and is_part(s[0][0][0], "title")] or seqs
             phrases = [q for q in (self._sequence(s) for s in seqs) if q is not None]
             if phrases:
                 return [_merged(units, phrases)], bonus

@@ -16,7 +16,7 @@ from index import Document, IndexReport, IndexStore, Indexer, QueryError
 from index.postings import IndexArrays
 from index.limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_LIMIT
 from index.writing import ProgressCallback
-from index.schema import body_field, exact_field
+from index.schema import body_field, exact_field, is_part, text_field
 from search.builder import QueryBuilder
 from search.weights import Weights
 from search.query import parse
@@ -100,8 +100,9 @@ SNIPPET_TERMS = 12
 
 def _snippet_terms(terms: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Body terms to mark, rarest first; the marked field wins over its diacritic-free twin."""
-    marked = [(f, t) for f, t in terms if f.startswith("body_")]
-    return (marked or [(f, t) for f, t in terms if f.startswith("bodyf_")])[:SNIPPET_TERMS]
+    body = [(f, t, text_field(f)) for f, t in terms if is_part(f, "body")]
+    marked = [(f, t) for f, t, field in body if field and not field.folded]
+    return (marked or [(f, t) for f, t, field in body if field and field.folded])[:SNIPPET_TERMS]
 
 
 class Engine:
@@ -299,9 +300,9 @@ class Engine:
                 terms = self._builder.build(parsed, [alang], arrays.doc_frequency).terms(bare)
                 pairs = [(f, t) for f, ts in terms.items() for t in ts]
                 parts = mark_all(text, arrays.term_spans(
-                    docnum, [p for p in pairs if p[0].startswith("body")]))
+                    docnum, [p for p in pairs if is_part(p[0], "body")]))
                 title_parts = mark_all(title, arrays.term_spans(
-                    docnum, [p for p in pairs if p[0].startswith("title")]))
+                    docnum, [p for p in pairs if is_part(p[0], "title")]))
         return DocumentView(
             id=stored["id"], title=title, lang=stored.get("lang", ""), date=stored.get("date"),
             url=stored.get("url"), path=stored.get("path"), source=stored.get("source"),

@@ -20,7 +20,7 @@ from analyzers.registry import OTHER
 
 from index.phrases import Budget, phrase_docs
 from index.postings import IndexArrays
-from index.schema import field_language
+from index.schema import field_language, is_part, text_field
 from search.builder import Alt, Plan, Unit
 from search.weights import Weights
 
@@ -103,7 +103,7 @@ class Ranker:
         ``alts`` are the same term in a title and a body field; their boosts are
         relative field weights, the body's (or the only field's) boost scales the score.
         """
-        scale = next((bo for f, _, bo in alts if f.startswith("body")), alts[0][2])
+        scale = next((bo for f, _, bo in alts if is_part(f, "body")), alts[0][2])
         if scale == 0.0:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         parts = [(self._norm_tf(f, t), bo / scale) for f, t, bo in alts]
@@ -128,10 +128,8 @@ class Ranker:
         """Alternatives grouped by term (``title_vi``/``body_vi`` of one word together), scored."""
         groups: dict[tuple[str, str, str], list[Alt]] = {}
         for alt in alts:
-            kind, _, lang = alt[0].partition("_")
-            family = {"title": "", "body": "", "titlef": "f", "bodyf": "f"}.get(kind, kind)
             term = "" if synonyms else alt[1]
-            groups.setdefault((lang, family, term), []).append(alt)
+            groups.setdefault(_family(alt[0]) + (term,), []).append(alt)
         return [self._group(g) for g in groups.values()]
 
     def _unit_mask(self, unit: Unit, score: np.ndarray | None) -> np.ndarray:
@@ -302,11 +300,11 @@ class Ranker:
             unit_of: dict[str, int] = {}
             pairs: list[tuple[str, str]] = []
             joined: set[int] = set()
-            for i, unit in enumerate(u for u in units if any(a[0].startswith("body") for a in u.alts)):
+            for i, unit in enumerate(u for u in units if any(is_part(a[0], "body") for a in u.alts)):
                 if unit.joined and i:
                     joined.add(i)
                 # The word as typed: its marked forms when it has them, else its folded ones.
-                body = [(f, t) for f, t, _ in unit.alts if f.startswith("body")]
+                body = [(f, t) for f, t, _ in unit.alts if is_part(f, "body")]
                 first = body[0][0]
                 for fieldname, text in body:
                     if fieldname == first and text not in unit_of:
@@ -387,6 +385,15 @@ class Ranker:
         ids, _ = self.a.postings(fieldname, text)
         i = int(np.searchsorted(ids, docnum))
         return len(ids) if i < len(ids) and int(ids[i]) == docnum else 0
+
+
+def _family(fieldname: str) -> tuple[str, str]:
+    """The fields whose matches of one term score together: a language's title and body,
+    the folded twins apart, the exact forms apart."""
+    field = text_field(fieldname)
+    if field is None:
+        return "", ""
+    return field.lang, "f" if field.folded else "exact" if field.part == "exact" else ""
 
 
 def _sum_by_document(ids: np.ndarray, weights: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
