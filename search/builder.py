@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Callable, Container
+from typing import Callable, Container, NamedTuple
 
 from whoosh.query import DateRange, Query
 from whoosh.fields import Schema
@@ -33,7 +33,12 @@ _JOINER = "_"
 
 
 # A unit alternative: (field, term text, boost)
-Alt = tuple[str, str, float]
+class Alt(NamedTuple):
+    """One way a query word can match: a term in a field, and what a match there weighs."""
+
+    field: str
+    text: str
+    boost: float
 
 
 @dataclass
@@ -110,14 +115,14 @@ class QueryBuilder:
             word = clause.text.lower().replace("ё", "е")
             # The word's lemmas, weighing nothing, only mark its occurrences in snippets.
             positions, _ = self._positions(bf, clause.text)
-            marks = [(bf, t, 0.0) for alts in positions for t in alts]
-            return [Unit([(exact_field(lang), word, 1.0)])], marks, []
+            marks = [Alt(bf, t, 0.0) for alts in positions for t in alts]
+            return [Unit([Alt(exact_field(lang), word, 1.0)])], marks, []
         if lang in FOLDED_LANGUAGES:
             return self._folded_units(clause, lang, frequency)
         positions, _ = self._positions(bf, clause.text)
-        units = [Unit([(tf, t, w.title) for t in alts] + [(bf, t, 1.0) for t in alts])
+        units = [Unit([Alt(tf, t, w.title) for t in alts] + [Alt(bf, t, 1.0) for t in alts])
                  for alts in positions]
-        seqs = [[[(f, t, 1.0) for t in alts] for alts in positions] for f in (bf, tf)]
+        seqs = [[[Alt(f, t, 1.0) for t in alts] for alts in positions] for f in (bf, tf)]
         return units, [], seqs if len(positions) > 1 else []
 
     def _folded_units(self, clause: Clause, lang: str,
@@ -129,7 +134,7 @@ class QueryBuilder:
         else:
             units, bonus, positions = self._unmarked_units(clause, lang, frequency)
             seq_field = self._fields(lang, True)[1]
-        seqs = [[[(seq_field, t, 1.0) for t in alts] for alts in positions]]
+        seqs = [[[Alt(seq_field, t, 1.0) for t in alts] for alts in positions]]
         return units, bonus, seqs if len(units) > 1 else []
 
     def _marked_units(self, clause: Clause, lang: str, frequency: Frequency | None
@@ -152,10 +157,10 @@ class QueryBuilder:
                 continue
             seen.add(alts[0])
             weight = w.syllable_in_word if alts[0] in in_words else 1.0
-            unit = Unit([(tf, t, w.title * weight) for t in alts] + [(bf, t, weight) for t in alts],
+            unit = Unit([Alt(tf, t, w.title * weight) for t in alts] + [Alt(bf, t, weight) for t in alts],
                         joined=i in inner)
             for t in sorted({fold_diacritics(t) for t in alts}):
-                bare = [(tff, t, w.title * w.folded * weight), (bff, t, w.folded * weight)]
+                bare = [Alt(tff, t, w.title * w.folded * weight), Alt(bff, t, w.folded * weight)]
                 if t in alts and self._marks_left_out(t, lang, frequency):
                     unit.alts += bare  # it means its marked spellings: in every document
                 else:
@@ -163,7 +168,7 @@ class QueryBuilder:
             units.append(unit)
         bonus: list[Alt] = []
         for c in sorted({c for _, c in compounds}):
-            bonus += [(tf, c, w.title * w.compound), (bf, c, w.compound)]
+            bonus += [Alt(tf, c, w.title * w.compound), Alt(bf, c, w.compound)]
         return units, bonus, [p for _, p in numbered]
 
     def _unmarked_units(self, clause: Clause, lang: str, frequency: Frequency | None
@@ -172,14 +177,14 @@ class QueryBuilder:
         w = self.w
         tff, bff = self._fields(lang, True)
         positions, _ = self._positions(bff, clause.text)
-        units = [Unit([(tff, t, w.title) for t in alts] + [(bff, t, 1.0) for t in alts])
+        units = [Unit([Alt(tff, t, w.title) for t in alts] + [Alt(bff, t, 1.0) for t in alts])
                  for alts in positions]
         # Without marks the segmenter cannot be trusted: any two neighbouring
         # syllables that form a word in the index lift the documents holding it.
         bonus: list[Alt] = []
         for a, b in zip(positions, positions[1:]):
             c = a[0] + _JOINER + b[0]
-            bonus += [(tff, c, w.title * w.pair), (bff, c, w.pair)]
+            bonus += [Alt(tff, c, w.title * w.pair), Alt(bff, c, w.pair)]
         if w.drop_function_words and frequency is not None and not clause.phrase:
             # A question typed without marks is still full of function words; the
             # index's own spellings say which syllables most likely are ones.
@@ -211,7 +216,7 @@ class QueryBuilder:
 
     @staticmethod
     def _title_only(alts: list[Alt]) -> list[Alt]:
-        return [a for a in alts if is_part(a[0], "title")]
+        return [a for a in alts if is_part(a.field, "title")]
 
     @staticmethod
     def _sequence(seq: list[list[Alt]]) -> list[Word] | None:
@@ -230,7 +235,7 @@ class QueryBuilder:
         units = [u for u in units if u.alts]
         if clause.phrase and seqs and units:
             if clause.title_only:
-                seqs = [s for s in seqs if s and s[0] and is_part(s[0][0][0], "title")] or seqs
+                seqs = [s for s in seqs if s and s[0] and is_part(s[0][0].field, "title")] or seqs
             phrases = [q for q in (self._sequence(s) for s in seqs) if q is not None]
             if phrases:
                 return [_merged(units, phrases)], bonus

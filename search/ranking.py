@@ -103,7 +103,7 @@ class Ranker:
         ``alts`` are the same term in a title and a body field; their boosts are
         relative field weights, the body's (or the only field's) boost scales the score.
         """
-        scale = next((bo for f, _, bo in alts if is_part(f, "body")), alts[0][2])
+        scale = next((a.boost for a in alts if is_part(a.field, "body")), alts[0].boost)
         if scale == 0.0:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         parts = [(self._norm_tf(f, t), bo / scale) for f, t, bo in alts]
@@ -117,7 +117,7 @@ class Ranker:
             all_ids = np.concatenate([ids for (ids, _), _ in parts])
             weights = np.concatenate([tf.astype(np.float64) * w for (_, tf), w in parts])
             ids, pseudo = _sum_by_document(all_ids, weights, self.a.size)
-        lang = field_language(alts[0][0]) or ""
+        lang = field_language(alts[0].field) or ""
         n = max(self.docs_in.get(lang, 0), 1)
         df = len(ids)
         idf = log(1.0 + (n - df + 0.5) / (df + 0.5))
@@ -128,8 +128,8 @@ class Ranker:
         """Alternatives grouped by term (``title_vi``/``body_vi`` of one word together), scored."""
         groups: dict[tuple[str, str, str], list[Alt]] = {}
         for alt in alts:
-            term = "" if synonyms else alt[1]
-            groups.setdefault(_family(alt[0]) + (term,), []).append(alt)
+            term = "" if synonyms else alt.text
+            groups.setdefault(_family(alt.field) + (term,), []).append(alt)
         return [self._group(g) for g in groups.values()]
 
     def _unit_mask(self, unit: Unit, score: np.ndarray | None) -> np.ndarray:
@@ -138,7 +138,7 @@ class Ranker:
         scored = [(ids, s, restrict) for ids, s in self._scored(unit.alts, synonyms=unit.synonyms)]
         if unit.bare:
             # Only a document typed without marks holds the word bare; the index knows which.
-            unmarked = self._bare_docs.get(field_language(unit.bare[0][0]) or "")
+            unmarked = self._bare_docs.get(field_language(unit.bare[0].field) or "")
             if unmarked is not None:
                 if restrict is not None:
                     unmarked = unmarked & restrict
@@ -188,7 +188,7 @@ class Ranker:
         # Bare forms of marked words count only where the index holds documents typed without marks.
         self._bare_docs = {lang: docs for lang in plan.units
                            if (docs := self.a.having("unmarked", lang)) is not None}
-        bare = [a for u in every for a in u.bare if field_language(a[0]) in self._bare_docs]
+        bare = [a for u in every for a in u.bare if field_language(a.field) in self._bare_docs]
         self.a.locate([(f, t) for f, t, _ in [a for u in every for a in u.alts] + bare + bonus])
         for alang, units in plan.units.items():
             for unit in units:
@@ -300,7 +300,7 @@ class Ranker:
             unit_of: dict[str, int] = {}
             pairs: list[tuple[str, str]] = []
             joined: set[int] = set()
-            for i, unit in enumerate(u for u in units if any(is_part(a[0], "body") for a in u.alts)):
+            for i, unit in enumerate(u for u in units if any(is_part(a.field, "body") for a in u.alts)):
                 if unit.joined and i:
                     joined.add(i)
                 # The word as typed: its marked forms when it has them, else its folded ones.
