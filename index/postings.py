@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_left
-from collections import OrderedDict
 from typing import Any
 
 import numpy as np
+from cachetools import LRUCache
 from whoosh.query import Query
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
@@ -55,8 +55,9 @@ class IndexArrays:
         self._lengths: dict[str, np.ndarray] = {}
         self._field_lengths: dict[str, float] = {}
         self._norms: dict[tuple[str, float, float], np.ndarray] = {}
-        self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._cached = 0
+        #: Terms' postings, the least recently used dropped past a budget of entries.
+        self._postings: LRUCache[tuple[str, str], tuple[np.ndarray, np.ndarray]] = LRUCache(
+            _POSTINGS_BUDGET, getsizeof=lambda value: max(1, len(value[0])))
         self._lock = threading.Lock()
         self._alive: np.ndarray | None = None
         #: Whether any document is deleted (else every document is alive).
@@ -156,7 +157,6 @@ class IndexArrays:
         with self._lock:  # the web server's threads share one cache
             cached = self._postings.get(key)
             if cached is not None:
-                self._postings.move_to_end(key)
                 return cached
         slots = self.locate([key])[0]
         if slots is None:
@@ -172,13 +172,9 @@ class IndexArrays:
             if found is not None:
                 parts.append((found, offset))
         result = _joined(parts) if parts else _EMPTY
-        with self._lock:
-            if key not in self._postings:
+        if len(result[0]) <= _POSTINGS_BUDGET:  # a larger one is read again when asked for
+            with self._lock:
                 self._postings[key] = result
-                self._cached += len(result[0])
-            while self._cached > _POSTINGS_BUDGET and len(self._postings) > 1:
-                _, (old, _w) = self._postings.popitem(last=False)
-                self._cached -= len(old)
         return result
 
     def doc_frequency(self, fieldname: str, text: str) -> int:

@@ -342,3 +342,17 @@ def test_spans_found_from_a_documents_place_among_the_postings_are_those_found_b
         second = docs[held] >= arrays.firsts[1]
         assert ranks[second].tolist() == list(range(int(second.sum())))
 
+
+
+def test_cached_postings_stay_within_their_budget_and_still_answer(monkeypatch):
+    import index.postings
+
+    monkeypatch.setattr(index.postings, "_POSTINGS_BUDGET", 25)
+    engine = _engine_with_segments()
+    arrays = IndexArrays(engine._store.searcher())
+    terms = [("body_en", "secur"), ("body_en", "summit"), ("title_en", "titl")]
+    first = [arrays.postings(f, t)[0].tolist() for f, t in terms]
+    assert all(len(ids) == 10 for ids in first), first
+    assert arrays._postings.currsize <= 25 and ("body_en", "secur") not in arrays._postings, (
+        "the least recently used term must go once the budget is passed")
+    assert [arrays.postings(f, t)[0].tolist() for f, t in terms] == first
