@@ -14,8 +14,6 @@ import html
 import re
 from typing import Any
 
-from selectolax.lexbor import LexborHTMLParser
-
 from index.documents import Document, is_language_code, parse_date
 from index.readers.source import Source
 from index.readers.text import tidy
@@ -60,6 +58,8 @@ def read_html(source: Source) -> list[Document]:
         body = tidy(html.unescape(_ANY_TAG.sub("\n", text)))
         title, _, body = body.partition("\n")
         return [Document(id=source.doc_id, title=title, text=body.lstrip(), path=source.path)]
+    from selectolax.lexbor import LexborHTMLParser  # only runs that read pages load it
+
     tree = LexborHTMLParser(text)
     meta = _meta(tree)
     title = tidy(_text_of(tree, "title")) or tidy(_text_of(tree, "h1"))
