@@ -175,11 +175,8 @@ class Indexer:
     def delete_paths(self, paths: Iterable[str]) -> int:
         """Delete every document read from these files; returns how many there were."""
         keys = [index_path(os.path.abspath(p)) for p in paths]
-        before = self.live_documents()
         with self.store.writer(timeout=self.lock_timeout) as w:
-            for key in keys:
-                w.delete_by_term("file", key)
-        return before - self.live_documents()
+            return sum(w.delete_by_term("file", key) for key in keys)
 
     def remove(self, targets: Iterable[str]) -> int:
         """Delete by file path (of a file present or gone) or, where no file matches, by
@@ -187,10 +184,6 @@ class Indexer:
         with self.store.writer(timeout=self.lock_timeout) as w:
             return sum(w.delete_by_term("file", index_path(os.path.abspath(t)))
                        or w.delete_by_term("id", t) for t in targets)
-
-    def live_documents(self) -> int:
-        """Documents in the index (deleted ones not counted)."""
-        return self.store.searcher().doc_count()
 
     def merge(self) -> tuple[int, int]:
         """Merge every segment into one; returns the segment counts before and after."""

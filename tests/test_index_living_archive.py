@@ -387,3 +387,13 @@ def test_index_json_lists_skipped_files_with_their_reason(tmp_path, archive):
     assert result.exit_code == 3
     data = json.loads(result.stdout)
     assert data["added"] == 3 and [os.path.basename(f["path"]) for f in data["failed"]] == ["bad.txt"]
+
+
+def test_remove_paths_counts_the_documents_of_the_files_removed(tmp_path):
+    _write(tmp_path / "d" / "wire.jsonl", "\n".join(
+        json.dumps({"id": f"w{i}", "title": f"Wire {i}", "text": "ferries"}) for i in range(3)))
+    _write(tmp_path / "d" / "other.txt", "Other\n\nFerries too.")
+    with Engine.create(tmp_path / "ix") as engine:
+        engine.index_paths([tmp_path / "d"])
+        assert engine.remove_paths([str(tmp_path / "d" / "wire.jsonl")]) == 3
+        assert engine.stats().documents == 1 and engine.search("ferries").total == 1
