@@ -23,9 +23,7 @@ import threading
 import time
 from typing import Any, Callable
 
-from whoosh.writing import SegmentWriter
-
-from index.bulkwrite import BulkSegmentWriter, TermPostings, fewer_collections
+from index.w3.bulkwrite import BulkSegmentWriter, fewer_collections
 from index.errors import IndexWriteError
 
 #: The documents a worker is sent at a time.
@@ -179,7 +177,7 @@ def _work(open_index: Callable[[], Any], options: dict[str, Any], jobs: Any, res
                     results.put(("segment", None))
                 else:
                     try:
-                        results.put(("segment", writer._finalize_segment()))
+                        results.put(("segment", writer.finish_segment()))
                     except Exception as exc:
                         results.put(("error", f"{type(exc).__name__}: {exc}"))
                 writer, error = None, None
@@ -195,65 +193,6 @@ def _work(open_index: Callable[[], Any], options: dict[str, Any], jobs: Any, res
                     writer.add_document(**fields)
             except Exception as exc:
                 error = f"{type(exc).__name__}: {exc}"
-
-
-class BulkMpWriter(TermPostings, SegmentWriter):
-    """A writer whose documents :class:`SegmentWorkers` write, a segment per worker, not merged.
-
-    Without ``workers`` it starts its own for this one commit. Deletions, and merging
-    older segments at the commit, happen here as in Whoosh's segment writer.
-    """
-
-    def __init__(self, ix: Any, procs: int, workers: SegmentWorkers | None = None,
-                 batchsize: int = CHUNK, **kwargs: Any) -> None:
-        SegmentWriter.__init__(self, ix, **kwargs)
-        self._use_term_pool()
-        self.batchsize = batchsize
-        self.docbuffer: list[dict[str, Any]] = []
-        self._sent = False
-        self._owns_workers = workers is None
-        if workers is None:
-            workers = SegmentWorkers(procs, lambda: ix.storage.open_index(ix.indexname), kwargs)
-        self.workers = workers
-
-    def add_document(self, **fields: Any) -> None:
-        self.docbuffer.append(fields)
-        if len(self.docbuffer) >= self.batchsize:
-            self._enqueue()
-        self._sent = True
-
-    def _enqueue(self) -> None:
-        self.workers.send(self.docbuffer)
-        self.docbuffer = []
-
-    def commit(self, mergetype: Any = None, optimize: Any = None, merge: Any = None) -> None:
-        if not self._sent:  # deletions only
-            return SegmentWriter.commit(self, mergetype=mergetype, optimize=optimize, merge=merge)
-        self._check_state()
-        try:
-            if self.docbuffer:
-                self._enqueue()
-            self.workers.end()
-            # Older segments are merged here while the workers write theirs.
-            finalsegments = self._merge_segments(mergetype, optimize, merge)
-            finalsegments += self.workers.segments()
-        except BaseException:
-            self.cancel()  # releases the lock; nothing of this commit is kept
-            raise
-        finally:
-            if self._owns_workers:
-                self.workers.close()
-        if self._added:  # a merge wrote into this writer's own segment
-            finalsegments.append(self._finalize_segment())
-        else:
-            self._close_segment()
-        self._commit_toc(finalsegments)
-        self._finish()
-
-    def cancel(self) -> None:
-        # What the workers hold belongs to this commit: they are stopped, and start anew.
-        self.workers.terminate()
-        SegmentWriter.cancel(self)
 
 
 def _end_with(parent: int) -> None:

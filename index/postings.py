@@ -9,31 +9,27 @@ kept for the searcher's life (postings in a bounded cache).
 
 Terms in more than one document of a segment come from that segment's scoring arrays
 (:mod:`index.termdocs`); the rest, and snippets' character offsets, from
-Whoosh's W3 codec blocks, read directly, so whoosh-reloaded is pinned;
+Whoosh's W3 codec blocks, read directly (:mod:`index.w3.reading`);
 ``tests/test_index_postings.py`` checks the arrays against Whoosh's own matchers.
 """
 
 from __future__ import annotations
 
 import threading
-from bisect import bisect_left
 from typing import Any
 
 import numpy as np
 from cachetools import LRUCache
 from whoosh.query import Query
-from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
-from whoosh.util.numeric import byte_to_length
 
 from index import termdocs
-from index.termdocs import TermDocs
+from index.w3 import reading as w3
 
 #: Cached postings, in entries over all terms (12 bytes each: about 24 MB at most): a
 #: query reads a common term's slices of its segments' arrays (index.termdocs) once.
 _POSTINGS_BUDGET = 2_000_000
 _TERM_KEYS = 50_000
-_LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
 #: Occurrences of one term in one document kept for ranking and snippets: more say nothing new.
 SPANS_PER_TERM = 64
@@ -47,7 +43,7 @@ class IndexArrays:
         self.leaves = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
         #: Each segment's first document number, ascending: which segment holds a document.
         self.firsts = np.array([offset for _, offset in self.leaves], dtype=np.int64)
-        self._termdocs = [_load_termdocs(reader) for reader, _ in self.leaves]
+        self._termdocs = [w3.load_termdocs(reader) for reader, _ in self.leaves]
         self._term_keys: dict[tuple[str, str], tuple[bytes, int]] = {}
         self._slots: dict[tuple[str, str], list[int]] = {}
         self._frequencies: dict[tuple[str, str], int] = {}
@@ -117,19 +113,7 @@ class IndexArrays:
         if fieldname not in self._lengths:
             out = np.zeros(self.size, dtype=np.float32)
             for reader, offset in self.leaves:
-                n = reader.doc_count_all()
-                perdoc = getattr(reader, "_perdoc", None)
-                if perdoc is not None and hasattr(perdoc, "_cached_reader"):
-                    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-                    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-                    # No column: no document of the segment has the field (a Vietnamese-only
-                    # segment and a Russian field); its lengths stay 0.
-                    if column is not None:
-                        out[offset:offset + n] = _LENGTH_OF_BYTE[_length_bytes(column, n)]
-                else:
-                    for i in range(n):
-                        out[offset + i] = reader.doc_field_length(i, fieldname, 0)
+                out[offset:offset + reader.doc_count_all()] = w3.field_lengths(reader, fieldname)
             self._lengths[fieldname] = out
         return self._lengths[fieldname]
 
@@ -168,7 +152,7 @@ class IndexArrays:
                 continue
             reader, offset = self.leaves[leaf]
             found = (self._termdocs[leaf].at(slot) if slot >= 0  # type: ignore[union-attr]
-                     else _dictionary_postings(reader, fieldname, text, tbytes))
+                     else w3.dictionary_postings(reader, fieldname, text, tbytes))
             if found is not None:
                 parts.append((found, offset))
         result = _joined(parts) if parts else _EMPTY
@@ -191,10 +175,7 @@ class IndexArrays:
                 if slot >= 0:
                     total += self._termdocs[leaf].count(slot)  # type: ignore[union-attr]
                 elif slot == termdocs.NOT_HELD:
-                    try:
-                        total += self.leaves[leaf][0].doc_frequency(fieldname, tbytes)
-                    except TermNotFound:
-                        pass
+                    total += w3.doc_frequency(self.leaves[leaf][0], fieldname, tbytes)
         if len(self._frequencies) >= _TERM_KEYS:
             self._frequencies.clear()
         self._frequencies[key] = total
@@ -307,10 +288,10 @@ class IndexArrays:
             return []
         reader, offset = self.leaves[leaf]
         if k is not None:
-            return _occurrences_at(reader, self._termdocs[leaf], slot, k, docnum - offset,
+            return w3.occurrences_at(reader, self._termdocs[leaf], slot, k, docnum - offset,
                                    fieldname, blocks, leaf)
         tbytes = self._term_key(fieldname, text)[0]  # type: ignore[index]
-        return _occurrences(reader, self._termdocs[leaf], slot, docnum - offset, fieldname, text,
+        return w3.occurrences(reader, self._termdocs[leaf], slot, docnum - offset, fieldname, text,
                             tbytes, blocks, leaf)
 
     def docs_for(self, query: Query) -> np.ndarray:
@@ -337,92 +318,6 @@ def _joined(parts: list[tuple[tuple[np.ndarray, np.ndarray], int]]) -> tuple[np.
     return out_ids, out_weights
 
 
-def _load_termdocs(reader: Any) -> TermDocs | None:
-    segment = getattr(reader, "_segment", None)
-    storage = getattr(reader, "_storage", None)
-    if segment is None or storage is None:
-        return None
-    return termdocs.load(storage, termdocs.file_name(segment))
-
-
-def _dictionary_postings(reader: Any, fieldname: str, text: str,
-                         tbytes: bytes) -> tuple[np.ndarray, np.ndarray] | None:
-    """A term's (local document numbers, frequencies) in one segment, through Whoosh's
-    dictionary (a term the scoring arrays do not hold); None if it is not there."""
-    terms = getattr(reader, "_terms", None)
-    if terms is None or not hasattr(terms, "term_info"):
-        if (fieldname, text) not in reader:
-            return None
-        return _generic_arrays(reader.postings(fieldname, text))
-    try:
-        info = terms.term_info(fieldname, tbytes)
-    except TermNotFound:
-        return None
-    if (not info.is_inlined() and info.doc_frequency() < termdocs.ONE_BLOCK
-            and hasattr(terms, "_postfile")):  # one block: read it without a matcher
-        return termdocs.block_arrays(terms._postfile, termdocs.first_block(info.extent()[0]))
-    m = terms._codec.postings_reader(terms._postfile, info, reader.schema[fieldname].format,
-                                     term=(fieldname, tbytes))
-    return termdocs.decode_blocks(m) if hasattr(m, "_read_data") else _generic_arrays(m)
-
-
-def _length_bytes(column: Any, n: int) -> np.ndarray:
-    """A lengths column's one byte per document, read in one piece when it is stored plainly."""
-    raw_file = getattr(column, "_dbfile", None)
-    count = getattr(column, "_count", None)
-    if raw_file is not None and count is not None and getattr(column, "_fixedlen", 0) == 1:
-        raw = np.zeros(n, dtype=np.uint8)  # documents past the column's end have length 0
-        stored = min(count, n)
-        raw[:stored] = np.frombuffer(raw_file.get(column._basepos, stored), dtype=np.uint8)
-        return raw
-    return np.fromiter((column[i] for i in range(n)), dtype=np.uint8, count=n)
-
-
-def _generic_arrays(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
-    ids, weights = [], []
-    while matcher.is_active():
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        matcher.next()
-    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32)
-
-
-def _occurrences(reader: Any, tdocs: TermDocs | None, slot: int, local: int, fieldname: str,
-                 text: str, tbytes: bytes, blocks: dict[tuple[int, int], Any] | None = None,
-                 leaf: int = 0) -> list[tuple[int, int]]:
-    """Character spans of a term in one document of one segment (``leaf``, for ``blocks``).
-
-    ``slot`` is where :meth:`IndexArrays.locate` found the term in the segment.
-    """
-    if slot == termdocs.ABSENT:
-        return []
-    terms = getattr(reader, "_terms", None)
-    if terms is None or not hasattr(terms, "term_info"):
-        if (fieldname, text) not in reader:
-            return []
-        return _matcher_spans(reader.postings(fieldname, text), local)
-    fmt = reader.schema[fieldname].format
-    # A term's arrays know the block that holds the document, or that none does.
-    held = slot >= 0 and tdocs is not None and hasattr(terms, "_postfile")
-    block = tdocs.block_at(slot, local) if held else None  # type: ignore[union-attr]
-    if block is not None and block < 0:
-        return []
-    if block is None:
-        try:
-            info = terms.term_info(fieldname, tbytes)
-        except TermNotFound:
-            return []
-        if not (info.min_id() <= local <= info.max_id()):
-            return []
-        if info.is_inlined() or not hasattr(terms, "_postfile"):
-            return _matcher_spans(terms._codec.postings_reader(
-                getattr(terms, "_postfile", None), info, fmt, term=(fieldname, tbytes)), local)
-        if info.doc_frequency() >= termdocs.ONE_BLOCK:  # arrays missing: walk the block headers
-            return _occurrences_by_walking(terms, info, fmt, fieldname, tbytes, local)
-        block = termdocs.first_block(info.extent()[0])  # fewer than a block's worth: one block
-    return _block_spans(terms, fmt, block, local, blocks, leaf)
-
-
 def _rank_in(ids: np.ndarray, docnum: int, offset: int) -> int:
     """Where ``docnum`` is among a term's postings in its segment (``ids``: the term's
     postings in every segment, ascending; ``offset``: the segment's first document);
@@ -433,52 +328,3 @@ def _rank_in(ids: np.ndarray, docnum: int, offset: int) -> int:
     return at - int(ids.searchsorted(offset))
 
 
-def _occurrences_at(reader: Any, tdocs: TermDocs | None, slot: int, k: int, local: int,
-                    fieldname: str, blocks: dict[tuple[int, int], Any] | None, leaf: int
-                    ) -> list[tuple[int, int]]:
-    """Character spans of a term (at ``slot`` of the segment's arrays) in one document,
-    its ``k``-th posting in the segment (-1: the term is not in the document)."""
-    terms = getattr(reader, "_terms", None)
-    if k < 0 or tdocs is None or terms is None or not hasattr(terms, "_postfile"):
-        return []
-    return _block_spans(terms, reader.schema[fieldname].format, tdocs.block_of(slot, k), local,
-                        blocks, leaf)
-
-
-def _block_spans(terms: Any, fmt: Any, block: int, local: int,
-                 blocks: dict[tuple[int, int], Any] | None, leaf: int) -> list[tuple[int, int]]:
-    """Character spans of one document's posting in the block at file position ``block``."""
-    decoded = blocks.get((leaf, block)) if blocks is not None else None
-    if decoded is None:
-        ids, _weights, values = termdocs.read_block(terms._postfile, block)
-        if blocks is not None:
-            blocks[(leaf, block)] = (ids, values)
-    else:
-        ids, values = decoded
-    i = bisect_left(ids, local)
-    if i >= len(ids) or ids[i] != local:
-        return []
-    return [(start, end) for _pos, start, end in fmt.decode_characters(values[i])]
-
-
-def _matcher_spans(m: Any, local: int) -> list[tuple[int, int]]:
-    m.skip_to(local)
-    if not (m.is_active() and m.id() == local):
-        return []
-    return [(start, end) for _pos, start, end in m.value_as("characters")]
-
-
-def _occurrences_by_walking(terms: Any, info: Any, fmt: Any, fieldname: str, tbytes: bytes,
-                            local: int) -> list[tuple[int, int]]:
-    """Spans of a frequent term in a segment without scoring arrays: block headers in turn."""
-    m = terms._codec.postings_reader(terms._postfile, info, fmt, term=(fieldname, tbytes))
-    while m.is_active() and m.block_max_id() < local:
-        m._next_block()
-    if not m.is_active():
-        return []
-    m._read_ids()
-    i = bisect_left(m._ids, local)
-    if i >= len(m._ids) or m._ids[i] != local:
-        return []
-    m._read_values()
-    return [(start, end) for _pos, start, end in fmt.decode_characters(m._values[i])]

@@ -13,15 +13,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from whoosh.filedb.filestore import FileStorage, RamStorage
-from whoosh.filedb.structfile import StructFile
 from whoosh.index import EmptyIndexError, FileIndex, LockError
 from whoosh.searching import Searcher
-from whoosh.writing import SegmentWriter
 
 from index import termdocs
-from index.bulkwrite import BulkSegmentWriter
-from index.codec import InliningCodec
 from index.errors import (
     IndexExists,
     IndexLocked,
@@ -29,29 +24,17 @@ from index.errors import (
     IndexVersionError,
     IndexWriteError,
 )
-from index.files import SharedFile, available_memory, read_through
-from index.parallel import BulkMpWriter, SegmentWorkers
+from index.files import available_memory, fsync_dir, read_through
+from index.parallel import CHUNK, SegmentWorkers
 from index.schema import SCHEMA_VERSION, build_schema
+from index.w3.bulkwrite import BulkMpWriter, BulkSegmentWriter, whoosh_writer
+from index.w3.codec import InliningCodec
+from index.w3.reading import build_termdocs, segments
+from index.w3.storage import DurableFileStorage, PrivateRamStorage
 
 META_FILE = "search-index.json"
 FORMAT = "multilingual-search-index"
 INDEX_NAME = "main"
-
-
-def _fsync(f: StructFile) -> None:
-    raw = f.file
-    if hasattr(raw, "flush"):
-        raw.flush()
-    if hasattr(raw, "fileno"):
-        os.fsync(raw.fileno())
-
-
-def _fsync_dir(folder: str) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 #: Files of a Whoosh index named ``main``: its tables of contents, and its segments' files.
@@ -66,7 +49,7 @@ def _write_meta(folder: Path) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, folder / META_FILE)
-    _fsync_dir(str(folder))
+    fsync_dir(str(folder))
 
 
 def _has_toc(folder: Path) -> bool:
@@ -85,7 +68,7 @@ def _remove_orphans(ix: FileIndex) -> list[str]:
     never happened, half-written files. The caller holds the write lock."""
     storage = ix.storage
     generation = ix.latest_generation()
-    live = {seg.segment_id() for seg in ix._segments()}
+    live = {seg.segment_id() for seg in segments(ix)}
     removed = []
     spill = os.path.join(storage.folder, f"{INDEX_NAME}.tmp")  # Whoosh's merge spills here
     if os.path.isdir(spill):
@@ -106,26 +89,6 @@ def _remove_orphans(ix: FileIndex) -> list[str]:
     return removed
 
 
-class DurableFileStorage(FileStorage):
-    """A FileStorage whose files reach the disk before the commit that names them.
-
-    Every file is fsynced as it is closed, and the folder after each rename, so
-    the table of contents Whoosh renames into place last always points at data
-    that is on disk.
-    """
-
-    def create_file(self, name: str, excl: bool = False, mode: str = "wb", **kwargs: Any) -> StructFile:
-        kwargs.setdefault("onclose", _fsync)
-        return super().create_file(name, excl, mode, **kwargs)
-
-    def open_file(self, name: str, **kwargs: Any) -> StructFile:
-        return SharedFile(self._fpath(name), name=name)
-
-    def rename_file(self, oldname: str, newname: str, safe: bool = False) -> None:
-        super().rename_file(oldname, newname, safe)
-        _fsync_dir(self.folder)
-
-
 def _write_error(path: str, exc: OSError) -> IndexWriteError:
     if exc.errno == errno.ENOSPC:
         why = "the disk is full: free space"
@@ -137,40 +100,13 @@ def _write_error(path: str, exc: OSError) -> IndexWriteError:
         f"cannot write the index at {path}: {why}; the last commit is kept and stays searchable")
 
 
-class PrivateRamStorage(RamStorage):
-    """RamStorage whose writers spill to a temporary folder of their own.
-
-    Whoosh's RamStorage names that folder after the index (``/tmp/main.tmp``), so
-    two processes with in-memory indexes would delete each other's sort runs.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._temp_folders: list[str] = []
-
-    def temp_storage(self, name: str | None = None) -> FileStorage:
-        import tempfile
-
-        folder = tempfile.mkdtemp(prefix="search-ram-")
-        self._temp_folders.append(folder)
-        return FileStorage(folder).create()
-
-    def remove_temp_folders(self) -> None:
-        """Delete what Whoosh's column writer leaves behind (not in close(): readers call it)."""
-        import shutil
-
-        for folder in self._temp_folders:
-            shutil.rmtree(folder, ignore_errors=True)
-        self._temp_folders.clear()
-
-
 def _write_termdocs_in(path: str, segment_id: str) -> None:
     """One segment's scoring arrays, in a worker process."""
     try:
         ix = DurableFileStorage(path).open_index(indexname=INDEX_NAME)
-        for seg in ix._segments():
+        for seg in segments(ix):
             if seg.segment_id() == segment_id:
-                termdocs.build(ix.storage, ix.schema, seg)
+                build_termdocs(ix.storage, ix.schema, seg)
     except OSError:
         pass  # see IndexStore._write_termdocs
 
@@ -275,7 +211,7 @@ class IndexStore:
 
     @staticmethod
     @contextmanager
-    def _lock(storage: FileStorage, where: str, timeout: float) -> Iterator[None]:
+    def _lock(storage: Any, where: str, timeout: float) -> Iterator[None]:
         lock = storage.lock(INDEX_NAME + "_WRITELOCK")
         deadline = time.monotonic() + timeout
         while not lock.acquire(blocking=False):
@@ -302,7 +238,7 @@ class IndexStore:
 
     @contextmanager
     def writer(self, *, timeout: float = 0.0, procs: int = 1, limitmb: int = 256,
-               merge_all: bool = False, workers: SegmentWorkers | None = None) -> Iterator[SegmentWriter]:
+               merge_all: bool = False, workers: SegmentWorkers | None = None) -> Iterator[Any]:
         """A writer that commits on success and cancels on error.
 
         Waits up to ``timeout`` seconds for another writer to finish, then raises
@@ -333,7 +269,7 @@ class IndexStore:
                 self.ix.storage.remove_temp_folders()
 
     def _new_writer(self, timeout: float, procs: int, limitmb: int, merge_all: bool,
-                    workers: SegmentWorkers | None) -> SegmentWriter:
+                    workers: SegmentWorkers | None) -> Any:
         """The writer :meth:`writer` needs, once the lock is free (waiting up to ``timeout``)."""
         where = self.path or "memory"
         deadline = time.monotonic() + timeout
@@ -343,11 +279,13 @@ class IndexStore:
                 # Merging every segment takes Whoosh's own writer: its sorting pool spills
                 # to disk, where the bulk writers hold a segment's postings in memory.
                 if merge_all:
-                    return SegmentWriter(self.ix, **options)
+                    return whoosh_writer(self.ix, **options)
                 # Several processes analyse and write a segment each; the segments are
                 # kept as they are (multisegment), not merged, which would be serial again.
                 if procs > 1:
-                    return BulkMpWriter(self.ix, procs, workers, **options)
+                    owned = workers is None
+                    return BulkMpWriter(self.ix, workers or self.segment_workers(procs), owned,
+                                        batchsize=CHUNK, **options)
                 return BulkSegmentWriter(self.ix, **options)
             except LockError:
                 if time.monotonic() >= deadline:
@@ -359,7 +297,7 @@ class IndexStore:
                 raise _write_error(where, exc) from exc
 
     def segment_count(self) -> int:
-        return len(self.ix._segments())
+        return len(segments(self.ix))
 
     def _write_termdocs(self, procs: int) -> None:
         """Flat scoring arrays for every segment that has none yet (see :mod:`index.termdocs`).
@@ -368,7 +306,7 @@ class IndexStore:
         its arrays is read from Whoosh's blocks, and the next commit writes them.
         """
         storage = self.ix.storage
-        todo = [seg for seg in self.ix._segments()
+        todo = [seg for seg in segments(self.ix)
                 if not storage.file_exists(termdocs.file_name(seg))]
         if not todo:
             return
@@ -383,7 +321,7 @@ class IndexStore:
             return
         for seg in todo:
             try:
-                termdocs.build(storage, self.ix.schema, seg)
+                build_termdocs(storage, self.ix.schema, seg)
             except OSError:
                 continue
 

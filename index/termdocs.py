@@ -6,10 +6,10 @@ query that scores a frequent syllable over tens of thousands of documents
 spends most of its time decompressing and unpickling those blocks, to keep
 only document numbers and frequencies. Here, once per segment, the postings of
 every term with a block of its own (in at least ``MIN_DOCS`` documents; a term of
-one document keeps its postings in the dictionary entry, :mod:`index.codec`) are
+one document keeps its postings in the dictionary entry, :mod:`index.w3.codec`) are
 copied out: document numbers and frequencies, each term's side by side (its
 numbers, then its frequencies), so that a query reads a term's postings in a
-segment with one read of the file. The bulk writers (:mod:`index.bulkwrite`) write the file
+segment with one read of the file. The bulk writers (:mod:`index.w3.bulkwrite`) write the file
 with the segment, from the postings in hand; a segment without one (merged by
 Whoosh's writer, or where writing it failed) gets it after the commit, read back
 from its blocks.
@@ -28,25 +28,17 @@ segment's postings are decoded from Whoosh's blocks as before.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import mmap
 import os
-import pickle
-import zlib
-from itertools import accumulate
 from typing import Any
 
 import numpy as np
-from whoosh.system import unpack_int
 
-from index.codec import INLINE_LIMIT
-from index.files import SharedFile
+from index.w3.codec import INLINE_LIMIT
+from index.w3.storage import SharedFile
 
 MAGIC = b"SRCHTDA4"
-#: Files written before a term's numbers and frequencies stood side by side (two arrays,
-#: two reads a term): still read as they are.
-MAGIC_SPLIT = b"SRCHTDA3"
 SUFFIX = ".tda"
 #: Terms in at least this many documents are in the arrays: every term with a block of its
 #: own, those the codec does not inline. A rare word is in a few documents of several
@@ -54,13 +46,10 @@ SUFFIX = ".tda"
 #: articles in 12 segments); in the arrays, all terms with a block of their own added 51 MB
 #: there and took a tenth off the query time on those segments.
 MIN_DOCS = INLINE_LIMIT
-#: A term in fewer documents has a single postings block (index.codec: segments written
+#: A term in fewer documents has a single postings block (index.w3.codec: segments written
 #: before blocks shrank to 16 hold 64): where a segment has no arrays, its block is read directly.
 ONE_BLOCK = 16
 _ALIGN = 64
-_INT_BYTES = 4
-#: Bytes read at a block's position: its length and, most often, all of it.
-_FIRST_READ = 4096
 
 
 def file_name(segment: Any) -> str:
@@ -69,10 +58,8 @@ def file_name(segment: Any) -> str:
 
 
 _ARRAYS = ("keys", "starts", "bstarts", "bfirst", "boffsets", "bloom")
-#: The postings: one array of bytes (:class:`_SideBySide`), or in :data:`MAGIC_SPLIT`
-#: files two arrays.
+#: The postings: one array of bytes (:class:`_SideBySide`).
 _POSTINGS = "postings"
-_SPLIT = ("docs", "freqs")
 _BLOOM_BITS_PER_TERM = 10
 _BLOOM_PROBES = 3  # with 10 bits a term: about 1.7% of absent terms get through to Whoosh
 
@@ -112,7 +99,7 @@ class TermDocs:
         self.nbits = len(self.bloom) * 8
         self.keys = arrays["keys"]
         self.starts = arrays["starts"]
-        self.postings: Any = arrays[_POSTINGS]  # _SideBySide or _Split: read a term at a time
+        self.postings: _SideBySide = arrays[_POSTINGS]  # read a term at a time
         self.bstarts = arrays["bstarts"]    # per term: its first block in the two below
         self.bfirst = arrays["bfirst"]      # per block: index of its first posting in the term
         self.boffsets = arrays["boffsets"]  # per block: its position in the postings file
@@ -212,138 +199,6 @@ class _SideBySide:
         n = end - start
         return np.frombuffer(self._bytes(start * self.width, n * self.doc_type.itemsize),
                              dtype=self.doc_type, count=n)
-
-
-class _Split:
-    """Postings as two arrays, numbers and frequencies (:data:`MAGIC_SPLIT` files)."""
-
-    def __init__(self, docs: Any, freqs: Any) -> None:
-        self._docs = docs
-        self._freqs = freqs
-
-    def both(self, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
-        return self._docs[start:end], self._freqs[start:end]
-
-    def docs(self, start: int, end: int) -> np.ndarray:
-        return self._docs[start:end]  # type: ignore[no-any-return]
-
-
-class _FileArray:
-    """A flat array in a file, read by slices (``a[start:end]``) without mapping the file."""
-
-    def __init__(self, file: SharedFile, offset: int, dtype: np.dtype, size: int) -> None:
-        self._file = file
-        self._offset = offset
-        self.dtype = dtype
-        self._size = size
-
-    def __len__(self) -> int:
-        return self._size
-
-    def __getitem__(self, where: slice) -> np.ndarray:
-        start, end, _ = where.indices(self._size)
-        if end <= start:
-            return np.zeros(0, dtype=self.dtype)
-        width = self.dtype.itemsize
-        data = self._file.get(self._offset + start * width, (end - start) * width)
-        return np.frombuffer(data, dtype=self.dtype)
-
-
-def decode_blocks(matcher: Any, block_offsets: list[int] | None = None,
-                  block_first: list[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """All document numbers and frequencies of a W3 leaf matcher, a block at a time.
-
-    With the two lists given, appends each block's file position and the index
-    of its first posting.
-    """
-    ids: list[np.ndarray] = []
-    freqs: list[np.ndarray] = []
-    position = matcher._baseoffset
-    first = 0
-    while matcher.is_active():
-        if block_offsets is not None and block_first is not None:
-            block_offsets.append(position)
-            block_first.append(first)
-        position = matcher._nextoffset
-        matcher._read_data()
-        block_ids, block_weights = matcher._data[0], matcher._data[1]
-        # Whoosh stores each block's ids as differences from the previous one (from 0).
-        ids.append(np.cumsum(np.asarray(block_ids, dtype=np.int64)))
-        n = len(block_ids)
-        first += n
-        freqs.append(_block_freqs(block_weights, n))
-        matcher._next_block()
-    if not ids:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    return np.concatenate(ids), np.concatenate(freqs)
-
-
-def read_block(postfile: Any, position: int) -> tuple[list[int], Any, Any]:
-    """Document numbers, weights and encoded values of the W3 block at ``position``.
-
-    A block is a length (negative for a term's last block), a pickled header
-    (count, last id, max weight, compression, min and max length) and the data:
-    a pickle of (id differences, weights, values), zlib-compressed when the
-    header says so.
-    """
-    # One read for the length and the block, where the block is not longer than most.
-    head = postfile.get(position, _FIRST_READ)
-    length = abs(unpack_int(head[:_INT_BYTES])[0])
-    raw = (head[_INT_BYTES:_INT_BYTES + length] if _INT_BYTES + length <= len(head)
-           else postfile.get(position + _INT_BYTES, length))
-    stream = io.BytesIO(raw)
-    header = pickle.load(stream)
-    data = raw[stream.tell():]
-    if header[3]:
-        data = zlib.decompress(data)
-    ids, weights, values = pickle.loads(data)
-    return list(accumulate(ids)), weights, values
-
-
-def block_arrays(postfile: Any, position: int) -> tuple[np.ndarray, np.ndarray]:
-    """Document numbers and frequencies of one block, as :func:`decode_blocks` gives them."""
-    ids, weights, _values = read_block(postfile, position)
-    return np.asarray(ids, dtype=np.int64), _block_freqs(weights, len(ids))
-
-
-def _block_freqs(weights: Any, n: int) -> np.ndarray:
-    """A block's weights as W3 stores them: None (all 1), one float for all, or one each."""
-    if weights is None:
-        return np.ones(n, dtype=np.float32)
-    if isinstance(weights, float):
-        return np.full(n, weights, dtype=np.float32)
-    return np.asarray(weights, dtype=np.float32)
-
-
-def first_block(offset: int) -> int:
-    """The position of a term's first block, from its postings' offset (after a 4-byte tag)."""
-    return offset + _INT_BYTES
-
-
-def build(storage: Any, schema: Any, segment: Any) -> str | None:
-    """Write the arrays of one segment from its files; returns the file's name (None: not W3)."""
-    from whoosh.reading import SegmentReader
-
-    reader = SegmentReader(storage, schema, segment)
-    try:
-        terms = reader._terms
-        if not hasattr(terms, "_postfile") or not hasattr(terms, "items"):
-            return None
-        codec = terms._codec
-        arrays = SegmentArrays()
-        for (fieldname, tbytes), info in terms.items():
-            h = arrays.term(fieldname, tbytes)
-            if info.is_inlined() or info.doc_frequency() < MIN_DOCS or fieldname not in schema:
-                continue
-            matcher = codec.postings_reader(terms._postfile, info, schema[fieldname].format,
-                                            term=(fieldname, tbytes))
-            offsets: list[int] = []
-            firsts: list[int] = []
-            docs, freqs = decode_blocks(matcher, offsets, firsts)
-            arrays.frequent(h, docs, freqs, offsets, firsts)
-    finally:
-        reader.close()
-    return arrays.write(storage, segment)
 
 
 class SegmentArrays:
@@ -505,34 +360,27 @@ def load(storage: Any, name: str) -> TermDocs | None:
 
 
 def _parsed(raw: Any, path: str | None) -> TermDocs | None:
-    """The arrays in a file's bytes (mapped), per-term ones read from ``path`` when it has one;
+    """The arrays in a file's bytes (mapped), the postings read from ``path`` when it has one;
     None when the bytes are not such a file."""
-    magic = bytes(raw[:len(MAGIC)])
-    if magic not in (MAGIC, MAGIC_SPLIT):
+    if bytes(raw[:len(MAGIC)]) != MAGIC:
         return None
     header_len = int.from_bytes(bytes(raw[len(MAGIC):len(MAGIC) + 4]), "little")
     start = len(MAGIC) + 4
     layout = json.loads(bytes(raw[start:start + header_len]).decode("ascii"))
     base = -(-(start + header_len) // _ALIGN) * _ALIGN
     arrays: dict[str, Any] = {}
-    opened = SharedFile(path) if path else None
-    per_term = _SPLIT if magic == MAGIC_SPLIT else (_POSTINGS,)
-    for key in _ARRAYS + per_term:
+    for key in _ARRAYS + (_POSTINGS,):
         dtype, size, offset = layout[key]
         dt = np.dtype(dtype)
         begin = base + offset
         end = begin + size * dt.itemsize
         if end > len(raw):
             return None
-        if key not in per_term:
-            arrays[key] = raw[begin:end].view(dt)
-        elif key == _POSTINGS:
+        if key == _POSTINGS:
             doc_type, freq_type = (np.dtype(t) for t in layout["postings_types"])
-            arrays[key] = _SideBySide(raw if opened is None else opened, begin, doc_type, freq_type)
+            arrays[key] = _SideBySide(SharedFile(path) if path else raw, begin, doc_type, freq_type)
         else:
-            arrays[key] = _FileArray(opened, begin, dt, size) if opened else raw[begin:end].view(dt)
-    if magic == MAGIC_SPLIT:
-        arrays[_POSTINGS] = _Split(arrays.pop("docs"), arrays.pop("freqs"))
+            arrays[key] = raw[begin:end].view(dt)
     if not (len(arrays["starts"]) == len(arrays["bstarts"]) == len(arrays["keys"]) + 1):
         return None
     return TermDocs(arrays)

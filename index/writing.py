@@ -14,7 +14,7 @@ from analyzers import EXACT_LANGUAGES, FOLDED_LANGUAGES, canonical_language, det
 from analyzers.normalize import written_without_marks
 from analyzers.registry import analysis_language
 
-from index.bulkwrite import fewer_collections
+from index.w3.bulkwrite import fewer_collections
 from index.documents import Document
 from index.errors import DocumentError, ReadError
 from index.parallel import SegmentWorkers

@@ -9,9 +9,10 @@ import pytest
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
-from index.bulkwrite import BulkSegmentWriter, TermPool
-from index.parallel import BulkMpWriter
-from index.codec import InliningCodec
+from index.w3.bulkwrite import BulkSegmentWriter, TermPool
+from index.parallel import SegmentWorkers
+from index.w3.bulkwrite import BulkMpWriter
+from index.w3.codec import InliningCodec
 from index.schema import build_schema
 from index.writing import document_fields
 from index.documents import Document
@@ -104,7 +105,7 @@ def test_bulk_writer_files_are_byte_for_byte_whooshs(tmp_path):
 def test_a_field_written_a_few_postings_at_a_time_gives_the_same_bytes(tmp_path, monkeypatch):
     # A field's postings become Python lists a slice at a time; a term with more
     # postings than a slice gets a slice of its own.
-    import index.bulkwrite as bulkwrite
+    import index.w3.bulkwrite as bulkwrite
 
     docs = _documents()
     _index(tmp_path / "whole", lambda ix: BulkSegmentWriter(ix, compound=False, codec=InliningCodec()), docs)
@@ -166,8 +167,13 @@ def test_merging_segments_with_deletions_keeps_what_whoosh_keeps(tmp_path):
 
 def test_worker_processes_write_the_same_postings(tmp_path):
     docs = _documents()
-    ours = _everything(_index(tmp_path / "bulk", lambda ix: BulkMpWriter(
-        ix, 2, compound=False, codec=InliningCodec(), batchsize=20), docs))
+    options = {"compound": False, "codec": InliningCodec()}
+
+    def writer(ix):
+        workers = SegmentWorkers(2, lambda: ix.storage.open_index(ix.indexname), options)
+        return BulkMpWriter(ix, workers, True, batchsize=20, **options)
+
+    ours = _everything(_index(tmp_path / "bulk", writer, docs))
     theirs = _everything(_index(tmp_path / "whoosh", _whoosh, docs))
     assert len(ours) == len(theirs)
     # Document frequencies are per segment; the postings and documents are the same.
@@ -189,6 +195,7 @@ def test_term_pool_sorts_documents_that_came_out_of_order():
 
 def test_scoring_arrays_written_with_the_segment_equal_those_read_back_from_it(tmp_path):
     from index import termdocs
+    from index.w3.reading import build_termdocs
 
     docs = _documents()
     ix = _index(tmp_path / "bulk", lambda ix: BulkSegmentWriter(
@@ -199,7 +206,7 @@ def test_scoring_arrays_written_with_the_segment_equal_those_read_back_from_it(t
     arrays = termdocs.load(ix.storage, name)
     assert arrays is not None and len(arrays.keys) > 0 and len(arrays.boffsets) > len(arrays.keys)
     (tmp_path / "bulk" / name).unlink()
-    assert termdocs.build(ix.storage, ix.schema, segment) == name
+    assert build_termdocs(ix.storage, ix.schema, segment) == name
     assert (tmp_path / "bulk" / name).read_bytes() == with_segment
 
 
@@ -225,7 +232,7 @@ def test_a_document_that_fails_halfway_leaves_no_postings_behind(tmp_path):
 def test_indexing_runs_the_cycle_collector_less_often_and_restores_it(tmp_path, monkeypatch):
     import gc
 
-    import index.bulkwrite as bulkwrite
+    import index.w3.bulkwrite as bulkwrite
     from index.writing import Indexer
     from index.store import IndexStore
 

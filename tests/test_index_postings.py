@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from index.postings import IndexArrays
+from index.w3 import reading as w3
 from search import Engine
 
 
@@ -102,7 +103,7 @@ def test_every_segment_gets_scoring_arrays_that_match_whoosh(tmp_path):
 
     engine = _disk_engine_with_common_words(tmp_path / "ix")
     searcher = engine._store.searcher()
-    segments = engine._store.ix._segments()
+    segments = w3.segments(engine._store.ix)
     assert len(segments) > 1
     for seg in segments:
         tdocs = termdocs.load(engine._store.ix.storage, termdocs.file_name(seg))
@@ -139,7 +140,7 @@ def test_parallel_indexing_writes_the_scoring_arrays_too(tmp_path):
 
     engine = _disk_engine_with_common_words(tmp_path / "ix", procs=2)
     storage = engine._store.ix.storage
-    assert all(storage.file_exists(termdocs.file_name(seg)) for seg in engine._store.ix._segments())
+    assert all(storage.file_exists(termdocs.file_name(seg)) for seg in w3.segments(engine._store.ix))
     _assert_arrays_match_whoosh(engine._store.searcher(), [("body_en", "summit")])
 
 
@@ -148,7 +149,7 @@ def test_missing_or_damaged_scoring_arrays_fall_back_to_whoosh_blocks(tmp_path):
 
     engine = _disk_engine_with_common_words(tmp_path / "ix")
     before = engine.search("security talks", limit=20)
-    segments = engine._store.ix._segments()
+    segments = w3.segments(engine._store.ix)
     (tmp_path / "ix" / termdocs.file_name(segments[0])).unlink()
     (tmp_path / "ix" / termdocs.file_name(segments[1])).write_bytes(termdocs.MAGIC + b" broken")
     reopened = Engine.open(tmp_path / "ix")
@@ -162,7 +163,7 @@ def test_missing_or_damaged_scoring_arrays_fall_back_to_whoosh_blocks(tmp_path):
 
 def test_a_terms_numbers_and_frequencies_in_a_segment_come_from_one_read_of_its_file(tmp_path, monkeypatch):
     from index import termdocs
-    from index.files import SharedFile
+    from index.w3.storage import SharedFile
 
     engine = _disk_engine_with_common_words(tmp_path / "ix")
     tdocs = IndexArrays(engine._store.searcher())._termdocs[0]
@@ -191,27 +192,18 @@ def test_postings_side_by_side_read_back_as_the_arrays_they_were_made_from():
             assert got_freqs.tolist() == freqs[a:b].tolist()
 
 
-def test_scoring_arrays_written_as_two_separate_arrays_still_read_the_same(tmp_path):
+def test_scoring_arrays_of_another_layout_are_ignored_and_blocks_give_the_same_results(tmp_path):
     from index import termdocs
 
     engine = _disk_engine_with_common_words(tmp_path / "ix")
     before = engine.search("security talks", limit=20)
     storage = engine._store.ix.storage
-    for seg in engine._store.ix._segments():
-        name = termdocs.file_name(seg)
-        tdocs = termdocs.load(storage, name)
-        pairs = [tdocs.at(i) for i in range(len(tdocs.keys))]
-        docs = np.concatenate([d for d, _ in pairs]) if pairs else np.zeros(0, np.uint16)
-        freqs = np.concatenate([f for _, f in pairs]) if pairs else np.zeros(0, np.uint8)
-        (tmp_path / "ix" / name).unlink()
-        termdocs._write(storage, name, {
-            "keys": tdocs.keys, "starts": tdocs.starts, "docs": docs, "freqs": freqs,
-            "bstarts": tdocs.bstarts, "bfirst": tdocs.bfirst, "boffsets": tdocs.boffsets,
-            "bloom": np.frombuffer(tdocs.bloom, dtype=np.uint8)}, {}, magic=termdocs.MAGIC_SPLIT)
-        split = termdocs.load(storage, name)
-        assert isinstance(split.postings, termdocs._Split)
-        assert [(d.tolist(), f.tolist()) for d, f in (split.at(i) for i in range(len(split.keys)))] == \
-            [(d.tolist(), f.tolist()) for d, f in pairs]
+    for seg in w3.segments(engine._store.ix):
+        path = tmp_path / "ix" / termdocs.file_name(seg)
+        data = path.read_bytes()
+        assert data.startswith(termdocs.MAGIC)
+        path.write_bytes(b"SRCHTDA3" + data[len(termdocs.MAGIC):])
+        assert termdocs.load(storage, path.name) is None
     reopened = Engine.open(tmp_path / "ix")
     after = reopened.search("security talks", limit=20)
 
@@ -264,7 +256,7 @@ def test_the_block_holding_a_document_is_found_without_reading_the_ones_before(t
 
 
 def test_spans_of_a_term_a_document_lacks_are_empty_without_walking_its_blocks(tmp_path, monkeypatch):
-    from index import postings
+    from index.w3 import reading
 
     engine = _disk_engine_with_common_words(tmp_path / "ix")
     arrays = IndexArrays(engine._store.searcher())
@@ -275,7 +267,7 @@ def test_spans_of_a_term_a_document_lacks_are_empty_without_walking_its_blocks(t
     def walked(*args, **kwargs):
         raise AssertionError("walked the blocks of a term the arrays hold")
 
-    monkeypatch.setattr(postings, "_occurrences_by_walking", walked)
+    monkeypatch.setattr(reading, "_occurrences_by_walking", walked)
     assert arrays.term_spans(lacking, [("body_en", "talk")]) == []
     assert arrays.term_spans(int(ids[len(ids) // 2]), [("body_en", "talk")])
 

@@ -11,7 +11,7 @@ the commit with one stable sort (a segment's documents come in order, so each
 term's stay in order), each term's blocks and dictionary entry are encoded at
 once, and the scoring arrays are gathered on the way. The files written are
 byte for byte those Whoosh's writer writes for the same documents with
-:class:`index.codec.InliningCodec` (a test holds them to it), read by Whoosh's readers.
+:class:`index.w3.codec.InliningCodec` (a test holds them to it), read by Whoosh's readers.
 
 Postings are held in memory until the commit: :class:`index.writing.Indexer`
 bounds how many documents a commit holds.
@@ -36,7 +36,7 @@ from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from index import termdocs
-from index.codec import POSTINGS_PICKLE, block_bytes
+from index.w3.codec import POSTINGS_PICKLE, block_bytes
 
 
 @contextmanager
@@ -556,3 +556,70 @@ class BulkSegmentWriter(TermPostings, SegmentWriter):
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         SegmentWriter.__init__(self, ix, **kwargs)
         self._use_term_pool()
+
+    def finish_segment(self) -> Any:
+        """This writer's segment, written out, for another writer's commit to take."""
+        return self._finalize_segment()
+
+
+def whoosh_writer(ix: Any, **options: Any) -> SegmentWriter:
+    """Whoosh's own segment writer (its sorting pool spills to disk; used to merge everything)."""
+    return SegmentWriter(ix, **options)
+
+
+class BulkMpWriter(TermPostings, SegmentWriter):
+    """A writer whose documents ``workers`` (:class:`index.parallel.SegmentWorkers`) write, a
+    segment per worker, not merged; ``batchsize`` documents are sent to them at a time.
+
+    With ``owns_workers`` they are closed with this commit. Deletions, and merging older
+    segments at the commit, happen here as in Whoosh's segment writer.
+    """
+
+    def __init__(self, ix: Any, workers: Any, owns_workers: bool, batchsize: int = 50,
+                 **kwargs: Any) -> None:
+        SegmentWriter.__init__(self, ix, **kwargs)
+        self._use_term_pool()
+        self.batchsize = batchsize
+        self.docbuffer: list[dict[str, Any]] = []
+        self._sent = False
+        self._owns_workers = owns_workers
+        self.workers = workers
+
+    def add_document(self, **fields: Any) -> None:
+        self.docbuffer.append(fields)
+        if len(self.docbuffer) >= self.batchsize:
+            self._enqueue()
+        self._sent = True
+
+    def _enqueue(self) -> None:
+        self.workers.send(self.docbuffer)
+        self.docbuffer = []
+
+    def commit(self, mergetype: Any = None, optimize: Any = None, merge: Any = None) -> None:
+        if not self._sent:  # deletions only
+            return SegmentWriter.commit(self, mergetype=mergetype, optimize=optimize, merge=merge)
+        self._check_state()
+        try:
+            if self.docbuffer:
+                self._enqueue()
+            self.workers.end()
+            # Older segments are merged here while the workers write theirs.
+            finalsegments = self._merge_segments(mergetype, optimize, merge)
+            finalsegments += self.workers.segments()
+        except BaseException:
+            self.cancel()  # releases the lock; nothing of this commit is kept
+            raise
+        finally:
+            if self._owns_workers:
+                self.workers.close()
+        if self._added:  # a merge wrote into this writer's own segment
+            finalsegments.append(self._finalize_segment())
+        else:
+            self._close_segment()
+        self._commit_toc(finalsegments)
+        self._finish()
+
+    def cancel(self) -> None:
+        # What the workers hold belongs to this commit: they are stopped, and start anew.
+        self.workers.terminate()
+        SegmentWriter.cancel(self)
