@@ -1,12 +1,14 @@
 """Text analysis: text in, tokens with character offsets out; language detection.
 
-This package knows nothing of the index. Each language has a factory in
+This package knows nothing of the index. Each language is a
+:class:`Language` (its analyzers and query rules) in its own module, gathered by
 :mod:`analyzers.registry`; every analyzer is a tokenizer followed by small
 filters composed with ``|``, and every token it yields points back into the
 text it came from (``startchar:endchar``).
 """
 
 from analyzers.detect import detect_language
+from analyzers.language import Language
 from analyzers.normalize import fold_diacritics, has_diacritics, normalize_text
 from analyzers.registry import (
     EXACT_LANGUAGES,
@@ -18,6 +20,7 @@ from analyzers.registry import (
     canonical_language,
     exact_analyzer_for,
     folded_analyzer_for,
+    language,
 )
 
 __all__ = [
@@ -25,6 +28,7 @@ __all__ = [
     "LANGUAGES",
     "FOLDED_LANGUAGES",
     "AnalyzedToken",
+    "Language",
     "analyze",
     "analyzer_for",
     "canonical_language",
@@ -33,5 +37,6 @@ __all__ = [
     "fold_diacritics",
     "folded_analyzer_for",
     "has_diacritics",
+    "language",
     "normalize_text",
 ]

@@ -13,6 +13,7 @@ import regex
 from whoosh.analysis import Analyzer
 
 from analyzers.base import WORD, SpanTokenizer
+from analyzers.language import Language
 
 _UNSPACED = regex.compile(
     r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Hangul}ー]+"
@@ -44,3 +45,6 @@ def _pieces(run: str) -> list[tuple[int, int]]:
 
 def bigrams() -> Analyzer:
     return BigramTokenizer()
+
+
+LANGUAGES = tuple(Language(code, bigrams) for code in ("zh", "ja", "ko", "th", "lo", "km", "my"))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from whoosh.analysis import STOP_WORDS, Analyzer
 
 from analyzers.base import LowercaseFilter, SnowballFilter, StopFilter, WordTokenizer
+from analyzers.language import Language
 
 #: ISO 639-1 code -> the Snowball algorithm PyStemmer knows it by.
 SNOWBALL = {
@@ -29,3 +32,7 @@ def snowball(lang: str) -> Analyzer:
 def words() -> Analyzer:
     """Languages with no stemmer: lower-cased Unicode words, nothing dropped."""
     return WordTokenizer() | LowercaseFilter()
+
+
+#: English, and every language with a Snowball stemmer.
+LANGUAGES = (Language("en", english), *(Language(code, partial(snowball, code)) for code in SNOWBALL))

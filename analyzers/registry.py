@@ -7,48 +7,24 @@ A language code that is not in the table is analysed as :data:`OTHER`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
-from typing import Callable
 
 from whoosh.analysis import Analyzer
 
 from analyzers import cjk, en, ru, vi
+from analyzers.language import OTHER, Language
 from analyzers.normalize import normalize_text
 
-#: The analysis used for languages without one of their own.
-OTHER = "xx"
-
-_FACTORIES: dict[str, Callable[[], Analyzer]] = {
-    "vi": vi.vietnamese,
-    "ru": ru.russian,
-    "uk": ru.ukrainian,
-    "en": en.english,
-    **{code: partial(en.snowball, code) for code in en.SNOWBALL},
-    "zh": cjk.bigrams,
-    "ja": cjk.bigrams,
-    "ko": cjk.bigrams,
-    "th": cjk.bigrams,
-    "lo": cjk.bigrams,
-    "km": cjk.bigrams,
-    "my": cjk.bigrams,
-    OTHER: en.words,
-}
-
-_FOLDED_FACTORIES: dict[str, Callable[[], Analyzer]] = {
-    "vi": vi.vietnamese_folded,
-}
-
-_EXACT_FACTORIES: dict[str, Callable[[], Analyzer]] = {
-    "ru": ru.exact,
-    "uk": ru.exact,
-}
+#: Every language with an entry of its own, by code, and last :data:`OTHER`: all the others,
+#: as lower-cased words.
+_TABLE: dict[str, Language] = {lang.code: lang for lang in (
+    *vi.LANGUAGES, *ru.LANGUAGES, *en.LANGUAGES, *cjk.LANGUAGES, Language(OTHER, en.words))}
 
 #: Every language with an analyzer of its own, and :data:`OTHER`.
-LANGUAGES: tuple[str, ...] = tuple(_FACTORIES)
+LANGUAGES: tuple[str, ...] = tuple(_TABLE)
 #: Languages that also get a field without diacritics, for queries typed without marks.
-FOLDED_LANGUAGES: tuple[str, ...] = tuple(_FOLDED_FACTORIES)
+FOLDED_LANGUAGES: tuple[str, ...] = tuple(c for c, lang in _TABLE.items() if lang.folded)
 #: Languages whose analyzer reduces words to lemmas, and so keep exact forms apart too.
-EXACT_LANGUAGES: tuple[str, ...] = tuple(_EXACT_FACTORIES)
+EXACT_LANGUAGES: tuple[str, ...] = tuple(c for c, lang in _TABLE.items() if lang.exact)
 
 _ALIASES = {"iw": "he", "in": "id", "nb": "no", "nn": "no", "zh-hans": "zh", "zh-hant": "zh"}
 
@@ -64,23 +40,29 @@ def canonical_language(code: str | None) -> str | None:
 
 def analysis_language(code: str) -> str:
     """The table entry a language is analysed with (``sw`` -> ``xx``)."""
-    return code if code in _FACTORIES else OTHER
+    return code if code in _TABLE else OTHER
+
+
+def language(code: str) -> Language:
+    """What the project knows of a language: its analyzers and query rules (any code;
+    unknown ones get :data:`OTHER`'s)."""
+    return _TABLE[analysis_language(code)]
 
 
 def analyzer_for(lang: str) -> Analyzer:
     """A new analyzer for ``lang`` (any code; unknown ones get :data:`OTHER`)."""
-    return _FACTORIES[analysis_language(lang)]()
+    return language(lang).analyzer()
 
 
 def folded_analyzer_for(lang: str) -> Analyzer | None:
     """The diacritic-free analyzer for ``lang``, or ``None`` if it has none."""
-    factory = _FOLDED_FACTORIES.get(lang)
+    factory = _TABLE[lang].folded if lang in _TABLE else None
     return factory() if factory else None
 
 
 def exact_analyzer_for(lang: str) -> Analyzer | None:
     """The exact-forms analyzer for ``lang``, or ``None`` if it has none."""
-    factory = _EXACT_FACTORIES.get(lang)
+    factory = _TABLE[lang].exact if lang in _TABLE else None
     return factory() if factory else None
 
 

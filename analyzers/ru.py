@@ -16,6 +16,7 @@ from typing import Iterable, Iterator
 from whoosh.analysis import Analyzer, Filter, Token
 
 from analyzers.base import LowercaseFilter, WordTokenizer, _stemmer
+from analyzers.language import Language
 
 RUSSIAN_STOP_WORDS = frozenset("""
 а без более бы был была были было быть в вам вас весь во вот все всего всех вы где да даже для до
@@ -104,3 +105,12 @@ def ukrainian() -> Analyzer:
 def exact() -> Analyzer:
     """Exact word forms (lower case, ``ё`` folded), for ``=word`` searches."""
     return WordTokenizer() | LowercaseFilter() | YoFilter()
+
+
+def exact_form(word: str) -> str:
+    """A word as the exact-forms field holds it: lower case, ``ё`` as ``е``."""
+    return word.lower().replace("ё", "е")
+
+
+LANGUAGES = (Language("ru", russian, exact=exact, exact_form=exact_form),
+             Language("uk", ukrainian, exact=exact, exact_form=exact_form))

@@ -21,7 +21,8 @@ import regex
 from whoosh.analysis import Analyzer
 
 from analyzers.base import WORD, FoldFilter, SpanTokenizer
-from analyzers.normalize import vietnamese_surface, vietnamese_tone_placement
+from analyzers.language import Language
+from analyzers.normalize import vietnamese_spellings, vietnamese_surface, vietnamese_tone_placement
 
 #: What the segmenter sees: words, and punctuation as its own tokens (context for the model).
 _SEGMENT_UNIT = regex.compile(r"[\p{L}\p{N}\p{M}]+|[^\s\p{L}\p{N}\p{M}]")
@@ -169,3 +170,7 @@ def vietnamese() -> Analyzer:
 
 def vietnamese_folded() -> Analyzer:
     return VietnameseTokenizer() | FoldFilter()
+
+
+LANGUAGES = (Language("vi", vietnamese, folded=vietnamese_folded, function_words=FUNCTION_WORDS,
+                      spellings=vietnamese_spellings, joiner=JOINER),)

@@ -17,9 +17,7 @@ from typing import Callable, Container, NamedTuple
 from whoosh.query import DateRange, Query
 from whoosh.fields import Schema
 
-from analyzers import EXACT_LANGUAGES, FOLDED_LANGUAGES, fold_diacritics, has_diacritics
-from analyzers.normalize import vietnamese_spellings
-from analyzers.vi import FUNCTION_WORDS
+from analyzers import Language, fold_diacritics, has_diacritics, language
 
 from index.phrases import Word
 from index.schema import body_field, exact_field, is_part, title_field
@@ -29,10 +27,6 @@ from search.weights import Weights
 #: A term's document frequency in the index: ``(field, text) -> documents``.
 Frequency = Callable[[str, str], int]
 
-_JOINER = "_"
-
-
-# A unit alternative: (field, term text, boost)
 class Alt(NamedTuple):
     """One way a query word can match: a term in a field, and what a match there weighs."""
 
@@ -66,7 +60,7 @@ class Plan:
     #: Each entry excludes the documents matching all of its units.
     negatives: list[list[Unit]] = field(default_factory=list)
     date: Query | None = None
-    #: Languages with marks (:data:`FOLDED_LANGUAGES`) whose query was typed without any.
+    #: Languages with a folded field whose query was typed without any marks.
     unmarked: set[str] = field(default_factory=set)
 
     def terms(self, bare: Container[str] | None = None) -> dict[str, set[str]]:
@@ -89,13 +83,14 @@ class QueryBuilder:
 
     # -- analysis ----------------------------------------------------------
 
-    def _positions(self, fieldname: str, text: str) -> tuple[list[list[str]], list[tuple[int, str]]]:
-        """Tokens grouped by position, and Vietnamese compounds: (where their first syllable
-        is in the groups, text)."""
+    def _positions(self, fieldname: str, text: str, joiner: str | None = None
+                   ) -> tuple[list[list[str]], list[tuple[int, str]]]:
+        """Tokens grouped by position, and words of several syllables joined by ``joiner``:
+        (where their first syllable is in the groups, text)."""
         by_pos: dict[int, list[str]] = defaultdict(list)
         compounds: list[tuple[int, str]] = []
         for t in self.schema[fieldname].analyzer(text, positions=True, mode="query"):
-            if _JOINER in t.text and fieldname.endswith("_vi"):
+            if joiner and joiner in t.text:
                 compounds.append((t.pos, t.text))
             elif t.text not in by_pos[t.pos]:
                 by_pos[t.pos].append(t.text)
@@ -111,45 +106,45 @@ class QueryBuilder:
         """Units (one per word), bonus alternatives, and phrase sequences for one language."""
         w = self.w
         tf, bf = self._fields(lang, False)
-        if clause.exact and lang in EXACT_LANGUAGES:
-            word = clause.text.lower().replace("ё", "е")
+        rules = language(lang)
+        if clause.exact and rules.exact:
             # The word's lemmas, weighing nothing, only mark its occurrences in snippets.
             positions, _ = self._positions(bf, clause.text)
             marks = [Alt(bf, t, 0.0) for alts in positions for t in alts]
-            return [Unit([Alt(exact_field(lang), word, 1.0)])], marks, []
-        if lang in FOLDED_LANGUAGES:
-            return self._folded_units(clause, lang, frequency)
+            return [Unit([Alt(exact_field(lang), rules.exact_form(clause.text), 1.0)])], marks, []
+        if rules.folded:
+            return self._folded_units(clause, rules, frequency)
         positions, _ = self._positions(bf, clause.text)
         units = [Unit([Alt(tf, t, w.title) for t in alts] + [Alt(bf, t, 1.0) for t in alts])
                  for alts in positions]
         seqs = [[[Alt(f, t, 1.0) for t in alts] for alts in positions] for f in (bf, tf)]
         return units, [], seqs if len(positions) > 1 else []
 
-    def _folded_units(self, clause: Clause, lang: str,
+    def _folded_units(self, clause: Clause, rules: Language,
                       frequency: Frequency | None):  # type: ignore[no-untyped-def]
         """Units, bonus terms and the phrase sequence of a clause in a language with marks."""
         if has_diacritics(clause.text):
-            units, bonus, positions = self._marked_units(clause, lang, frequency)
-            seq_field = self._fields(lang, False)[1]
+            units, bonus, positions = self._marked_units(clause, rules, frequency)
+            seq_field = self._fields(rules.code, False)[1]
         else:
-            units, bonus, positions = self._unmarked_units(clause, lang, frequency)
-            seq_field = self._fields(lang, True)[1]
+            units, bonus, positions = self._unmarked_units(clause, rules, frequency)
+            seq_field = self._fields(rules.code, True)[1]
         seqs = [[[Alt(seq_field, t, 1.0) for t in alts] for alts in positions]]
         return units, bonus, seqs if len(units) > 1 else []
 
-    def _marked_units(self, clause: Clause, lang: str, frequency: Frequency | None
+    def _marked_units(self, clause: Clause, rules: Language, frequency: Frequency | None
                       ) -> tuple[list[Unit], list[Alt], list[list[str]]]:
         """Typed with marks: a unit per syllable (once each), its bare spelling for documents
         typed without marks, and each whole word of several syllables as a bonus."""
-        w = self.w
+        w, lang, joiner = self.w, rules.code, rules.joiner or " "
         tf, bf = self._fields(lang, False)
         tff, bff = self._fields(lang, True)
-        positions, compounds = self._positions(bf, clause.text)
-        inner = {i + k for i, c in compounds for k in range(1, c.count(_JOINER) + 1)}
+        positions, compounds = self._positions(bf, clause.text, rules.joiner)
+        inner = {i + k for i, c in compounds for k in range(1, c.count(joiner) + 1)}
         numbered = list(enumerate(positions))
         if w.drop_function_words and not clause.phrase:
-            numbered = [(i, p) for i, p in numbered if p[0] not in FUNCTION_WORDS] or numbered
-        in_words = {syllable for _, c in compounds for syllable in c.split(_JOINER)}
+            numbered = [(i, p) for i, p in numbered if p[0] not in rules.function_words] or numbered
+        in_words = {syllable for _, c in compounds for syllable in c.split(joiner)}
         units = []
         seen: set[str] = set()
         for i, alts in numbered:
@@ -171,25 +166,25 @@ class QueryBuilder:
             bonus += [Alt(tf, c, w.title * w.compound), Alt(bf, c, w.compound)]
         return units, bonus, [p for _, p in numbered]
 
-    def _unmarked_units(self, clause: Clause, lang: str, frequency: Frequency | None
+    def _unmarked_units(self, clause: Clause, rules: Language, frequency: Frequency | None
                         ) -> tuple[list[Unit], list[Alt], list[list[str]]]:
-        """Typed without marks: a unit per syllable, and neighbouring syllables as a bonus."""
-        w = self.w
+        """Typed without marks: a unit per syllable, and neighbouring syllables that make a
+        word of the index as a bonus."""
+        w, lang = self.w, rules.code
         tff, bff = self._fields(lang, True)
-        positions, _ = self._positions(bff, clause.text)
+        positions, _ = self._positions(bff, clause.text, rules.joiner)
         units = [Unit([Alt(tff, t, w.title) for t in alts] + [Alt(bff, t, 1.0) for t in alts])
                  for alts in positions]
         # Without marks the segmenter cannot be trusted: any two neighbouring
         # syllables that form a word in the index lift the documents holding it.
-        bonus: list[Alt] = []
-        for a, b in zip(positions, positions[1:]):
-            c = a[0] + _JOINER + b[0]
-            bonus += [Alt(tff, c, w.title * w.pair), Alt(bff, c, w.pair)]
+        joiner = rules.joiner
+        pairs = [a[0] + joiner + b[0] for a, b in zip(positions, positions[1:])] if joiner else []
+        bonus = [alt for c in pairs for alt in (Alt(tff, c, w.title * w.pair), Alt(bff, c, w.pair))]
         if w.drop_function_words and frequency is not None and not clause.phrase:
             # A question typed without marks is still full of function words; the
             # index's own spellings say which syllables most likely are ones.
             kept = [u for u, p in zip(units, positions)
-                    if not self._function_word(p[0], lang, frequency)]
+                    if not self._function_word(p[0], rules, frequency)]
             units = kept or units
         return units, bonus, positions
 
@@ -202,15 +197,17 @@ class QueryBuilder:
         return frequency(body_field(lang), syllable) < self.w.bare_share * frequency(
             body_field(lang, True), syllable)
 
-    def _function_word(self, syllable: str, lang: str, frequency: Frequency) -> bool:
+    def _function_word(self, syllable: str, rules: Language, frequency: Frequency) -> bool:
         """Is ``syllable``, typed without marks, most likely a function word in this index?"""
-        bf = body_field(lang)
-        counts = sorted(((frequency(bf, s), s) for s in vietnamese_spellings(syllable)), reverse=True)
+        if rules.spellings is None:
+            return syllable in rules.function_words
+        bf = body_field(rules.code)
+        counts = sorted(((frequency(bf, s), s) for s in rules.spellings(syllable)), reverse=True)
         total = sum(n for n, _ in counts)
         if not total:
             return False
         n, spelling = counts[0]
-        return spelling in FUNCTION_WORDS and n >= self.w.unmarked_function_share * total
+        return spelling in rules.function_words and n >= self.w.unmarked_function_share * total
 
     # -- building ----------------------------------------------------------
 
@@ -240,7 +237,7 @@ class QueryBuilder:
             if phrases:
                 return [_merged(units, phrases)], bonus
         for unit in units:
-            unit.synonyms = lang in EXACT_LANGUAGES and not clause.exact
+            unit.synonyms = language(lang).exact is not None and not clause.exact
         return units, bonus
 
     def build(self, parsed: ParsedQuery, languages: list[str],
@@ -268,7 +265,7 @@ class QueryBuilder:
             if units:
                 plan.units[lang] = units
                 plan.bonus[lang] = bonus
-                if lang in FOLDED_LANGUAGES and _typed_without_marks(parsed):
+                if language(lang).folded and _typed_without_marks(parsed):
                     plan.unmarked.add(lang)
             for clause in parsed.negative:
                 u, _ = self._clause(clause, lang)
