@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from index.limits import MAX_PHRASE_POSITIONS, MAX_PHRASE_SECONDS
+
+if TYPE_CHECKING:
+    from index.arrays import IndexArrays
 
 #: One word of a phrase: the ``(field, term)`` pairs that may stand in its place.
 Word = list[tuple[str, str]]
@@ -44,7 +47,7 @@ class Budget:
         return not self.cut
 
 
-def phrase_docs(arrays: Any, phrases: list[list[Word]], budget: Budget) -> np.ndarray:
+def phrase_docs(arrays: IndexArrays, phrases: list[list[Word]], budget: Budget) -> np.ndarray:
     """A mask of the documents holding any of ``phrases``, each word right after the one
     before. Documents left unread when the budget runs out are not in the mask."""
     mask = np.zeros(arrays.size, dtype=bool)
@@ -62,17 +65,17 @@ def _fields(words: list[Word]) -> list[str]:
     return [f for f in first if all(any(g == f for g, _ in word) for word in words[1:])]
 
 
-def _match_in_field(arrays: Any, fieldname: str, words: list[Word], budget: Budget,
+def _match_in_field(arrays: IndexArrays, fieldname: str, words: list[Word], budget: Budget,
                     mask: np.ndarray) -> None:
     holders = None
     for word in words:
-        ids = np.unique(np.concatenate([arrays.postings(f, t)[0] for f, t in word]))
+        ids = np.unique(np.concatenate([arrays.terms.postings(f, t)[0] for f, t in word]))
         holders = ids if holders is None else np.intersect1d(holders, ids, assume_unique=True)
     if holders is None or not len(holders):
         return
-    if arrays.has_deletions:
-        holders = holders[arrays.alive[holders]]
-    for reader, offset in arrays.leaves:
+    if arrays.segments.has_deletions:
+        holders = holders[arrays.columns.alive[holders]]
+    for reader, offset in arrays.segments.leaves:
         end = offset + reader.doc_count_all()
         local = holders[(holders >= offset) & (holders < end)] - offset
         if len(local) and not _match_in_segment(reader, fieldname, words, local, budget,

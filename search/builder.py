@@ -45,7 +45,7 @@ class Unit:
     #: The alternatives are one word's candidate lemmas: scored as one term, not added up.
     synonyms: bool = False
     #: A word typed with marks, without them (``nhan`` for ``nhân``): matched only in the
-    #: documents typed without marks (:meth:`index.postings.IndexArrays.having`).
+    #: documents typed without marks (:meth:`index.columns.DocumentColumns.having`).
     bare: list[Alt] = field(default_factory=list)
     #: A syllable that goes on the query's word begun by the unit before it (``nhạc`` of âm nhạc).
     joined: bool = False

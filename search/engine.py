@@ -13,7 +13,7 @@ from analyzers import canonical_language, detect_language
 from analyzers.registry import analysis_language
 
 from index import Document, IndexReport, IndexStore, Indexer, QueryError
-from index.postings import IndexArrays
+from index.arrays import IndexArrays
 from index.limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_LIMIT
 from index.writing import ProgressCallback
 from index.schema import body_field, exact_field, is_part, text_field
@@ -250,12 +250,12 @@ class Engine:
         searcher = self._store.searcher()
         # Every language is queried, the filter keeps one: the facet counts the others.
         arrays = self._arrays(searcher)
-        languages = list(arrays.codes("alang")[0])
+        languages = list(arrays.columns.codes("alang")[0])
         empty = Results(text, 0, page, limit, [], {}, 0.0)
         if parsed.empty or not languages:
             empty.took_ms = (time.perf_counter() - started) * 1000
             return empty
-        plan = self._builder.build(parsed, languages, arrays.doc_frequency)
+        plan = self._builder.build(parsed, languages, arrays.terms.doc_frequency)
         query_lang = self._query_language(parsed) if lang is None else None
         ranker = Ranker(arrays, self._builder.w)
         ranked = ranker.rank(
@@ -295,13 +295,13 @@ class Engine:
             alang = analysis_language(stored.get("lang", ""))
             if not parsed.empty:
                 arrays = self._arrays(searcher)
-                unmarked = arrays.having("unmarked", alang)
+                unmarked = arrays.columns.having("unmarked", alang)
                 bare = [alang] if unmarked is not None and unmarked[docnum] else []
-                terms = self._builder.build(parsed, [alang], arrays.doc_frequency).terms(bare)
+                terms = self._builder.build(parsed, [alang], arrays.terms.doc_frequency).terms(bare)
                 pairs = [(f, t) for f, ts in terms.items() for t in ts]
-                parts = mark_all(text, arrays.term_spans(
+                parts = mark_all(text, arrays.spans.term_spans(
                     docnum, [p for p in pairs if is_part(p[0], "body")]))
-                title_parts = mark_all(title, arrays.term_spans(
+                title_parts = mark_all(title, arrays.spans.term_spans(
                     docnum, [p for p in pairs if is_part(p[0], "title")]))
         return DocumentView(
             id=stored["id"], title=title, lang=stored.get("lang", ""), date=stored.get("date"),
@@ -326,7 +326,7 @@ class Engine:
     def stats(self) -> Stats:
         """Live documents, per language (deleted and replaced ones are not counted)."""
         searcher = self._store.searcher()
-        languages = {k: n for k, n in self._arrays(searcher).live_counts("lang").items() if n}
+        languages = {k: n for k, n in self._arrays(searcher).columns.live_counts("lang").items() if n}
         updated = None
         if self._store.path:
             mtimes = [e.stat().st_mtime for e in os.scandir(self._store.path) if e.is_file()]

@@ -19,7 +19,7 @@ import numpy as np
 from analyzers.registry import OTHER
 
 from index.phrases import Budget, phrase_docs
-from index.postings import IndexArrays
+from index.arrays import IndexArrays
 from index.schema import field_language, is_part, text_field
 from search.builder import Alt, Plan, Unit
 from search.weights import Weights
@@ -69,8 +69,8 @@ class Ranker:
     def __init__(self, arrays: IndexArrays, weights: Weights) -> None:
         self.a = arrays
         self.w = weights
-        self.alang_values, self.alang = arrays.codes("alang")
-        self.docs_in = arrays.live_counts("alang")  # N per language, once per searcher
+        self.alang_values, self.alang = arrays.columns.codes("alang")
+        self.docs_in = arrays.columns.live_counts("alang")  # N per language, once per searcher
         self._blocks: dict[tuple[int, int], object] = {}  # postings blocks decoded for this query
         self._spans: dict[tuple[int, str, str], list[tuple[int, int, str]]] = {}
         #: (field, term) -> {document: its rank among the term's postings in its segment}, over
@@ -84,18 +84,18 @@ class Ranker:
 
     def _norm_tf(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Live document numbers of a term, and its length-normalised frequency in each."""
-        ids, tf = self.a.postings(fieldname, text)
+        ids, tf = self.a.terms.postings(fieldname, text)
         if not len(ids):
             return ids, tf
-        if self.a.has_deletions:  # a deleted document counts in no term's documents
-            alive = self.a.alive[ids]
+        if self.a.segments.has_deletions:  # a deleted document counts in no term's documents
+            alive = self.a.columns.alive[ids]
             if not alive.all():
                 ids, tf = ids[alive], tf[alive]
         lang = field_language(fieldname) or ""
         n = max(self.docs_in.get(lang, 0), 1)
-        avgfl = self.a.field_length(fieldname) / n or 1.0
+        avgfl = self.a.columns.field_length(fieldname) / n or 1.0
         b = self.w.b_languages.get(lang, self.w.b)
-        return ids, tf / self.a.length_norms(fieldname, b, avgfl)[ids]
+        return ids, tf / self.a.columns.length_norms(fieldname, b, avgfl)[ids]
 
     def _group(self, alts: list[Alt]) -> tuple[np.ndarray, np.ndarray]:
         """BM25F of one term over its fields: weighted frequencies summed, then saturated.
@@ -187,9 +187,9 @@ class Ranker:
         bonus = [a for alts in plan.bonus.values() for a in alts]
         # Bare forms of marked words count only where the index holds documents typed without marks.
         self._bare_docs = {lang: docs for lang in plan.units
-                           if (docs := self.a.having("unmarked", lang)) is not None}
+                           if (docs := self.a.columns.having("unmarked", lang)) is not None}
         bare = [a for u in every for a in u.bare if field_language(a.field) in self._bare_docs]
-        self.a.locate([(f, t) for f, t, _ in [a for u in every for a in u.alts] + bare + bonus])
+        self.a.terms.locate([(f, t) for f, t, _ in [a for u in every for a in u.alts] + bare + bonus])
         for alang, units in plan.units.items():
             for unit in units:
                 mask = self._unit_mask(unit, found.score)
@@ -199,7 +199,7 @@ class Ranker:
                 found.score[ids] += s
             if alang in self.alang_values:
                 found.needed[self.alang_values.index(alang)] = len(units)
-        found.matched &= self.a.alive
+        found.matched &= self.a.columns.alive
         return found
 
     def _exclude(self, matched: np.ndarray, plan: Plan) -> None:
@@ -210,11 +210,11 @@ class Ranker:
                 hit &= self._unit_mask(unit, None)
             matched &= ~hit
         if plan.date is not None:
-            matched &= self.a.docs_for(plan.date)
+            matched &= self.a.terms.matching(plan.date)
 
     def _languages(self, matched: np.ndarray) -> dict[str, int]:
         """The matched documents per language, most first: the language facet."""
-        lang_values, lang_codes = self.a.codes("lang")
+        lang_values, lang_codes = self.a.columns.codes("lang")
         per_lang = np.bincount(lang_codes[matched & (lang_codes >= 0)], minlength=len(lang_values))
         languages = {lang_values[i]: int(n) for i, n in enumerate(per_lang) if n}
         return dict(sorted(languages.items(), key=lambda kv: -kv[1]))
@@ -222,7 +222,7 @@ class Ranker:
     def _in_language(self, matched: np.ndarray, lang: str | None) -> np.ndarray:
         """The matched documents' numbers, in ``lang`` only when one is asked for."""
         if lang is not None:
-            lang_values, lang_codes = self.a.codes("lang")
+            lang_values, lang_codes = self.a.columns.codes("lang")
             code = lang_values.index(lang) if lang in lang_values else -2
             matched &= lang_codes == code
         return np.nonzero(matched)[0]
@@ -274,9 +274,9 @@ class Ranker:
                     k = holders.get(docnum)
                     found = [] if k is None else [
                         (start, end, term[1])
-                        for start, end in self.a.spans_at(docnum, *term, k, blocks=self._blocks)]
+                        for start, end in self.a.spans.spans_at(docnum, *term, k, blocks=self._blocks)]
                 elif self._held_by(docnum, *term):
-                    found = self.a.term_spans(docnum, [term], blocks=self._blocks)
+                    found = self.a.spans.term_spans(docnum, [term], blocks=self._blocks)
                 else:
                     found = []
                 self._spans[key] = found
@@ -366,7 +366,7 @@ class Ranker:
         """
         self._ranked = set(candidates.tolist())
         for pair in pairs:
-            ids, _ = self.a.postings(*pair)
+            ids, _ = self.a.terms.postings(*pair)
             self._counts[pair] = len(ids)
             if not len(ids):
                 self._holders[pair] = {}
@@ -374,7 +374,7 @@ class Ranker:
             at = np.minimum(np.searchsorted(ids, candidates), len(ids) - 1)
             held = ids[at] == candidates
             docs = candidates[held]
-            ranks = self.a.ranks_in_segments(ids, at[held], docs)
+            ranks = self.a.spans.ranks_in_segments(ids, at[held], docs)
             self._holders[pair] = dict(zip(docs.tolist(), ranks.tolist()))
 
     def _held_by(self, docnum: int, fieldname: str, text: str) -> int:
@@ -382,7 +382,7 @@ class Ranker:
         holders = self._holders.get((fieldname, text))
         if holders is not None and docnum in self._ranked:
             return self._counts[fieldname, text] if docnum in holders else 0
-        ids, _ = self.a.postings(fieldname, text)
+        ids, _ = self.a.terms.postings(fieldname, text)
         i = int(np.searchsorted(ids, docnum))
         return len(ids) if i < len(ids) and int(ids[i]) == docnum else 0
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from index.postings import IndexArrays
+from index.arrays import IndexArrays
 from index.w3 import reading as w3
 from search import Engine
 
@@ -23,11 +23,11 @@ def test_postings_arrays_match_whoosh_matchers():
     engine = _engine_with_segments()
     searcher = engine._store.searcher()
     arrays = IndexArrays(searcher)
-    assert len(arrays.leaves) > 1, "the test needs several segments"
+    assert len(arrays.segments.leaves) > 1, "the test needs several segments"
     for fieldname, text in [("body_en", "secur"), ("body_en", "summit"), ("title_en", "titl")]:
-        ids, weights = arrays.postings(fieldname, text)
+        ids, weights = arrays.terms.postings(fieldname, text)
         expected = list(searcher.reader().postings(fieldname, text).items_as("weight"))
-        alive = arrays.alive[ids]
+        alive = arrays.columns.alive[ids]
         assert list(zip(ids[alive].tolist(), weights[alive].tolist())) == expected
 
 
@@ -36,13 +36,13 @@ def test_lengths_and_languages_match_whoosh():
     searcher = engine._store.searcher()
     arrays = IndexArrays(searcher)
     reader = searcher.reader()
-    lengths = arrays.lengths("body_en")
+    lengths = arrays.columns.lengths("body_en")
     for docnum in reader.all_doc_ids():
         assert lengths[docnum] == (reader.doc_field_length(docnum, "body_en", 0) or 0)
-    values, codes = arrays.codes("lang")
+    values, codes = arrays.columns.codes("lang")
     for docnum, stored in reader.iter_docs():
         assert values[codes[docnum]] == stored["lang"]
-    assert int(arrays.alive.sum()) == searcher.doc_count() == 18
+    assert int(arrays.columns.alive.sum()) == searcher.doc_count() == 18
 
 
 def test_lengths_of_a_field_some_segments_never_saw_are_zero():
@@ -53,10 +53,10 @@ def test_lengths_of_a_field_some_segments_never_saw_are_zero():
                 for i in range(3)])
     searcher = engine._store.searcher()
     arrays = IndexArrays(searcher)
-    assert len(arrays.leaves) == 2, "the test needs a segment per language"
+    assert len(arrays.segments.leaves) == 2, "the test needs a segment per language"
     reader = searcher.reader()
     for fieldname in ("body_en", "body_ru"):
-        lengths = arrays.lengths(fieldname)
+        lengths = arrays.columns.lengths(fieldname)
         expected = [reader.doc_field_length(d, fieldname, 0) or 0 for d in reader.all_doc_ids()]
         assert lengths.tolist() == expected
         assert lengths.tolist().count(0) == 3
@@ -66,7 +66,7 @@ def test_spans_come_from_the_stored_offsets():
     searcher = engine._store.searcher()
     docnum = searcher.document_number(id="9")
     text = searcher.stored_fields(docnum)["text"]
-    spans = IndexArrays(searcher).term_spans(docnum, [("body_en", "summit")])
+    spans = IndexArrays(searcher).spans.term_spans(docnum, [("body_en", "summit")])
     assert spans and all(text[s:e] == "summit" for s, e, _ in spans)
     assert np.all(np.diff([s for s, _, _ in spans]) > 0)
 
@@ -92,9 +92,9 @@ def _held(tdocs, h):
 def _assert_arrays_match_whoosh(searcher, terms):
     arrays = IndexArrays(searcher)
     for fieldname, text in terms:
-        ids, weights = arrays.postings(fieldname, text)
+        ids, weights = arrays.terms.postings(fieldname, text)
         expected = list(searcher.reader().postings(fieldname, text).items_as("weight"))
-        alive = arrays.alive[ids]
+        alive = arrays.columns.alive[ids]
         assert expected and list(zip(ids[alive].tolist(), weights[alive].tolist())) == expected
 
 
@@ -109,7 +109,8 @@ def test_every_segment_gets_scoring_arrays_that_match_whoosh(tmp_path):
         tdocs = termdocs.load(engine._store.ix.storage, termdocs.file_name(seg))
         assert tdocs is not None
         assert (len(tdocs.keys) > 0) == (seg.doc_count_all() >= termdocs.MIN_DOCS)
-    for (reader, _), tdocs in zip(IndexArrays(searcher).leaves, IndexArrays(searcher)._termdocs):
+    segments = IndexArrays(searcher).segments
+    for (reader, _), tdocs in zip(segments.leaves, segments.termdocs):
         if reader.doc_count_all() >= termdocs.MIN_DOCS:  # a common term is read from the file
             docs, _ = _held(tdocs, termdocs.term_hash("body_en", b"secur"))
             assert len(docs) == reader.doc_frequency("body_en", "secur")
@@ -126,13 +127,13 @@ def test_a_word_of_two_documents_is_read_from_the_arrays_and_one_of_a_single_doc
                 for i in range(10)])
     searcher = engine._store.searcher()
     arrays = IndexArrays(searcher)
-    ((reader, _),), (tdocs,) = arrays.leaves, arrays._termdocs
+    ((reader, _),), (tdocs,) = arrays.segments.leaves, arrays.segments.termdocs
     two = _held(tdocs, termdocs.term_hash("body_en", b"zeppelin"))
     assert two is not None and two[0].tolist() == sorted(searcher.document_number(id=d) for d in "38")
     assert _held(tdocs, termdocs.term_hash("body_en", b"quasar")) is None  # in the dictionary entry
     assert reader.term_info("body_en", "quasar").is_inlined()
     _assert_arrays_match_whoosh(searcher, [("body_en", "zeppelin"), ("body_en", "quasar")])
-    spans = arrays.term_spans(searcher.document_number(id="8"), [("body_en", "zeppelin")])
+    spans = arrays.spans.term_spans(searcher.document_number(id="8"), [("body_en", "zeppelin")])
     assert [(s, e) for s, e, _ in spans] == [(7, 15)]
 
 def test_parallel_indexing_writes_the_scoring_arrays_too(tmp_path):
@@ -166,7 +167,7 @@ def test_a_terms_numbers_and_frequencies_in_a_segment_come_from_one_read_of_its_
     from index.w3.storage import SharedFile
 
     engine = _disk_engine_with_common_words(tmp_path / "ix")
-    tdocs = IndexArrays(engine._store.searcher())._termdocs[0]
+    tdocs = IndexArrays(engine._store.searcher()).segments.termdocs[0]
     (slot,) = tdocs.find([termdocs.term_hash("body_en", b"secur")])
     reads = []
     real_get = SharedFile.get
@@ -218,16 +219,16 @@ def test_spans_of_common_terms_are_found_through_the_scoring_arrays(tmp_path):
     engine = _disk_engine_with_common_words(tmp_path / "ix")
     searcher = engine._store.searcher()
     arrays = IndexArrays(searcher)
-    assert any(t is not None and len(t.keys) for t in arrays._termdocs)
+    assert any(t is not None and len(t.keys) for t in arrays.segments.termdocs)
     for doc_id in ("0", "131", "200", "255"):
         docnum = searcher.document_number(id=doc_id)
         text = searcher.stored_fields(docnum)["text"]
-        spans = arrays.term_spans(docnum, [("body_en", "secur"), ("body_en", "talk")])
+        spans = arrays.spans.term_spans(docnum, [("body_en", "secur"), ("body_en", "talk")])
         assert [text[s:e] for s, e, _ in spans if _ == "secur"] == ["security"]
         assert len([1 for *_, t in spans if t == "talk"]) == int(doc_id) % 5
         assert all(text[s:e] == "talks" for s, e, t in spans if t == "talk")
         # a word in one document only: its postings sit in the term dictionary
-        own = arrays.term_spans(docnum, [("body_en", f"number{doc_id}")])
+        own = arrays.spans.term_spans(docnum, [("body_en", f"number{doc_id}")])
         assert [text[s:e] for s, e, _ in own] == [f"number{doc_id}"]
 
 
@@ -236,8 +237,8 @@ def test_the_block_holding_a_document_is_found_without_reading_the_ones_before(t
 
     engine = _disk_engine_with_common_words(tmp_path / "ix")
     arrays = IndexArrays(engine._store.searcher())
-    reader, _ = arrays.leaves[0]
-    tdocs = arrays._termdocs[0]
+    reader, _ = arrays.segments.leaves[0]
+    tdocs = arrays.segments.termdocs[0]
     terms = reader._terms
     info = terms.term_info("body_en", b"secur")
     (slot,) = tdocs.find([termdocs.term_hash("body_en", b"secur")])
@@ -260,7 +261,7 @@ def test_spans_of_a_term_a_document_lacks_are_empty_without_walking_its_blocks(t
 
     engine = _disk_engine_with_common_words(tmp_path / "ix")
     arrays = IndexArrays(engine._store.searcher())
-    ids, _ = arrays.postings("body_en", "talk")
+    ids, _ = arrays.terms.postings("body_en", "talk")
     lacking = next(d for d in range(int(ids.min()), int(ids.max())) if d not in set(ids.tolist()))
     assert ids.min() < lacking < ids.max(), "the test needs a document inside the term's range"
 
@@ -268,8 +269,8 @@ def test_spans_of_a_term_a_document_lacks_are_empty_without_walking_its_blocks(t
         raise AssertionError("walked the blocks of a term the arrays hold")
 
     monkeypatch.setattr(reading, "_occurrences_by_walking", walked)
-    assert arrays.term_spans(lacking, [("body_en", "talk")]) == []
-    assert arrays.term_spans(int(ids[len(ids) // 2]), [("body_en", "talk")])
+    assert arrays.spans.term_spans(lacking, [("body_en", "talk")]) == []
+    assert arrays.spans.term_spans(int(ids[len(ids) // 2]), [("body_en", "talk")])
 
 
 def test_the_filter_knows_every_term_of_its_segment_and_refuses_most_others(tmp_path):
@@ -277,7 +278,7 @@ def test_the_filter_knows_every_term_of_its_segment_and_refuses_most_others(tmp_
 
     engine = _disk_engine_with_common_words(tmp_path / "ix")
     arrays = IndexArrays(engine._store.searcher())
-    for (reader, _), tdocs in zip(arrays.leaves, arrays._termdocs):
+    for (reader, _), tdocs in zip(arrays.segments.leaves, arrays.segments.termdocs):
         held = list(reader._terms.terms())
         assert held and all(tdocs.may_contain(termdocs.term_hash(f, t)) for f, t in held)
         absent = [termdocs.term_hash("body_en", f"absent{i}".encode()) for i in range(2000)]
@@ -289,7 +290,7 @@ def test_terms_located_together_are_in_the_arrays_exactly_when_whoosh_has_a_bloc
 
     engine = _disk_engine_with_common_words(tmp_path / "ix")
     arrays = IndexArrays(engine._store.searcher())
-    for (reader, _), tdocs in zip(arrays.leaves, arrays._termdocs):
+    for (reader, _), tdocs in zip(arrays.segments.leaves, arrays.segments.termdocs):
         held = list(reader._terms.terms())
         absent = [termdocs.term_hash("body_en", f"absent{i}".encode()) for i in range(300)]
         slots = tdocs.find([termdocs.term_hash(f, t) for f, t in held] + absent)
@@ -308,30 +309,31 @@ def test_terms_located_together_are_in_the_arrays_exactly_when_whoosh_has_a_bloc
     # A term located before its postings are read gives the same postings as one that was not.
     fresh = IndexArrays(engine._store.searcher())
     pairs = [("body_en", "secur"), ("body_en", "talk"), ("title_en", "report"), ("body_en", "absent")]
-    fresh.locate(pairs)
+    fresh.terms.locate(pairs)
     for pair in pairs:
-        got, expected = fresh.postings(*pair), IndexArrays(engine._store.searcher()).postings(*pair)
+        expected = IndexArrays(engine._store.searcher()).terms.postings(*pair)
+        got = fresh.terms.postings(*pair)
         assert got[0].tolist() == expected[0].tolist() and got[1].tolist() == expected[1].tolist()
-    assert fresh.locate([("no_such_field", "x")]) == [None]
+    assert fresh.terms.locate([("no_such_field", "x")]) == [None]
 
 
 def test_spans_found_from_a_documents_place_among_the_postings_are_those_found_by_search(tmp_path):
     engine = _disk_engine_with_common_words(tmp_path / "ix")
     searcher = engine._store.searcher()
     arrays = IndexArrays(searcher)
-    assert len(arrays.leaves) == 2, "the test needs two segments"
+    assert len(arrays.segments.leaves) == 2, "the test needs two segments"
     for term in [("body_en", "talk"), ("body_en", "secur"), ("body_en", "number77")]:
-        ids, _ = arrays.postings(*term)
+        ids, _ = arrays.terms.postings(*term)
         docs = np.arange(arrays.size)
         at = np.minimum(ids.searchsorted(docs), len(ids) - 1)
         held = ids[at] == docs
-        ranks = arrays.ranks_in_segments(ids, at[held], docs[held])
+        ranks = arrays.spans.ranks_in_segments(ids, at[held], docs[held])
         assert len(ranks) == len(ids) > 0
         for docnum, k in zip(docs[held].tolist(), ranks.tolist()):
-            expected = [(s, e) for s, e, _ in arrays.term_spans(docnum, [term])]
-            assert expected and arrays.spans_at(docnum, *term, k) == expected
+            expected = [(s, e) for s, e, _ in arrays.spans.term_spans(docnum, [term])]
+            assert expected and arrays.spans.spans_at(docnum, *term, k) == expected
         # the second segment's documents count from its own first posting
-        second = docs[held] >= arrays.firsts[1]
+        second = docs[held] >= arrays.segments.firsts[1]
         assert ranks[second].tolist() == list(range(int(second.sum())))
 
 
@@ -343,8 +345,8 @@ def test_cached_postings_stay_within_their_budget_and_still_answer(monkeypatch):
     engine = _engine_with_segments()
     arrays = IndexArrays(engine._store.searcher())
     terms = [("body_en", "secur"), ("body_en", "summit"), ("title_en", "titl")]
-    first = [arrays.postings(f, t)[0].tolist() for f, t in terms]
+    first = [arrays.terms.postings(f, t)[0].tolist() for f, t in terms]
     assert all(len(ids) == 10 for ids in first), first
-    assert arrays._postings.currsize <= 25 and ("body_en", "secur") not in arrays._postings, (
+    assert arrays.terms._postings.currsize <= 25 and ("body_en", "secur") not in arrays.terms._postings, (
         "the least recently used term must go once the budget is passed")
-    assert [arrays.postings(f, t)[0].tolist() for f, t in terms] == first
+    assert [arrays.terms.postings(f, t)[0].tolist() for f, t in terms] == first

@@ -208,7 +208,7 @@ def occurrences(reader: Any, tdocs: TermDocs | None, slot: int, local: int, fiel
                  leaf: int = 0) -> list[tuple[int, int]]:
     """Character spans of a term in one document of one segment (``leaf``, for ``blocks``).
 
-    ``slot`` is where :meth:`index.postings.IndexArrays.locate` found the term in the segment.
+    ``slot`` is where :meth:`index.postings.TermPostings.locate` found the term in the segment.
     """
     if slot == termdocs.ABSENT:
         return []

@@ -1,0 +1,95 @@
+"""Per-document columns of one searcher, as numpy arrays: which documents live, each one's
+language, each field's lengths and BM25 length norms. Built on first use, kept for the
+searcher's life."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from index.postings import TermPostings
+from index.segments import Segments
+from index.w3 import reading as w3
+
+
+class DocumentColumns:
+    """One value (or mask) per document of a searcher."""
+
+    def __init__(self, segments: Segments, terms: TermPostings) -> None:
+        self.segments = segments
+        self.terms = terms
+        self._alive: np.ndarray | None = None
+        self._codes: dict[str, tuple[list[str], np.ndarray]] = {}
+        self._having: dict[tuple[str, str], np.ndarray | None] = {}
+        self._lengths: dict[str, np.ndarray] = {}
+        self._field_lengths: dict[str, float] = {}
+        self._norms: dict[tuple[str, float, float], np.ndarray] = {}
+
+    @property
+    def alive(self) -> np.ndarray:
+        """True for every document that is not deleted."""
+        if self._alive is None:
+            alive = np.ones(self.segments.size, dtype=bool)
+            for reader, offset in self.segments.leaves:
+                if reader.has_deletions():
+                    deleted = np.fromiter(reader.deleted_docs_set, dtype=np.int64)
+                    alive[deleted + offset] = False
+            self._alive = alive
+        return self._alive
+
+    def codes(self, fieldname: str) -> tuple[list[str], np.ndarray]:
+        """For a one-value field (``lang``, ``alang``): its values, and each document's index in them.
+
+        Documents without a value get -1.
+        """
+        if fieldname not in self._codes:
+            values = sorted({t.decode("utf-8") for reader, _ in self.segments.leaves
+                             for t in reader.lexicon(fieldname)})
+            codes = np.full(self.segments.size, -1, dtype=np.int16)
+            for i, value in enumerate(values):
+                ids, _ = self.terms.postings(fieldname, value)
+                codes[ids] = i
+            self._codes[fieldname] = (values, codes)
+        return self._codes[fieldname]
+
+    def having(self, fieldname: str, value: str) -> np.ndarray | None:
+        """For a one-value field: True for each document with ``value``; None when none has it."""
+        key = (fieldname, value)
+        if key not in self._having:
+            values, codes = self.codes(fieldname)
+            self._having[key] = codes == values.index(value) if value in values else None
+        return self._having[key]
+
+    def live_counts(self, fieldname: str) -> dict[str, int]:
+        """Live documents per value of a one-value field (``alang``: documents per language)."""
+        key = "#" + fieldname
+        if key not in self._codes:
+            values, codes = self.codes(fieldname)
+            counts = np.bincount(codes[self.alive & (codes >= 0)], minlength=len(values))
+            self._codes[key] = (values, counts)
+        values, counts = self._codes[key]
+        return {value: int(counts[i]) for i, value in enumerate(values)}
+
+    def lengths(self, fieldname: str) -> np.ndarray:
+        """Each document's length in ``fieldname`` (as Whoosh stores it: one byte, approximate)."""
+        if fieldname not in self._lengths:
+            out = np.zeros(self.segments.size, dtype=np.float32)
+            for reader, offset in self.segments.leaves:
+                out[offset:offset + reader.doc_count_all()] = w3.field_lengths(reader, fieldname)
+            self._lengths[fieldname] = out
+        return self._lengths[fieldname]
+
+    def length_norms(self, fieldname: str, b: float, average: float) -> np.ndarray:
+        """BM25's length normalisation of each document in ``fieldname``:
+        ``1 - b + b * length / average``, computed once for the searcher's life."""
+        key = (fieldname, b, average)
+        found = self._norms.get(key)
+        if found is None:
+            found = self._norms[key] = 1.0 - b + b * self.lengths(fieldname) / average
+        return found
+
+    def field_length(self, fieldname: str) -> float:
+        """The total length of a field over every document (each segment's sum, added once)."""
+        found = self._field_lengths.get(fieldname)
+        if found is None:
+            found = self._field_lengths[fieldname] = float(self.segments.searcher.field_length(fieldname))
+        return found
