@@ -6,7 +6,8 @@ language models are loaded once, then the process forks and every worker serves
 the same listening socket. The index's files are read through the operating
 system's file cache, which holds them once for every process; of what is loaded,
 what a worker does not write to stays shared with its parent (copy-on-write),
-which Python's reference counts limit.
+which Python's reference counts limit. (gunicorn was measured in place of the worker
+loop below: bench/README.md says why it is not used.)
 """
 
 from __future__ import annotations
