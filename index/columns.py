@@ -23,6 +23,7 @@ class DocumentColumns:
         self._lengths: dict[str, np.ndarray] = {}
         self._field_lengths: dict[str, float] = {}
         self._norms: dict[tuple[str, float, float], np.ndarray] = {}
+        self._months: tuple[list[str], np.ndarray] | None = None
 
     @property
     def alive(self) -> np.ndarray:
@@ -37,14 +38,16 @@ class DocumentColumns:
         return self._alive
 
     def codes(self, fieldname: str) -> tuple[list[str], np.ndarray]:
-        """For a one-value field (``lang``, ``alang``): its values, and each document's index in them.
+        """For a one-value field (``lang``, ``datekey``, ``site``): its values, sorted, and each
+        document's index in them.
 
         Documents without a value get -1.
         """
         if fieldname not in self._codes:
             values = sorted({t.decode("utf-8") for reader, _ in self.segments.leaves
                              for t in reader.lexicon(fieldname)})
-            codes = np.full(self.segments.size, -1, dtype=np.int16)
+            wide = len(values) >= np.iinfo(np.int16).max  # days over decades, many sites
+            codes = np.full(self.segments.size, -1, dtype=np.int32 if wide else np.int16)
             for i, value in enumerate(values):
                 ids, _ = self.terms.postings(fieldname, value)
                 codes[ids] = i
@@ -93,3 +96,14 @@ class DocumentColumns:
         if found is None:
             found = self._field_lengths[fieldname] = float(self.segments.searcher.field_length(fieldname))
         return found
+
+    def months(self) -> tuple[list[str], np.ndarray]:
+        """The months documents are dated in (``2026-11``), in order, and each document's
+        index in them (-1: no date)."""
+        if self._months is None:
+            days, codes = self.codes("datekey")
+            months = sorted({day[:7] for day in days})
+            where = {month: i for i, month in enumerate(months)}
+            month_of_day = np.array([where[day[:7]] for day in days] + [-1], dtype=np.int32)
+            self._months = (months, month_of_day[codes])  # a code of -1 picks the last: -1
+        return self._months

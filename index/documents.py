@@ -6,6 +6,7 @@ import datetime as _dt
 import re
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 
 from analyzers import normalize_text
 
@@ -15,6 +16,35 @@ _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 #: A lone surrogate (from a JSON escape such as "\\ud800"): text no index or page can hold.
 _LANG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: The longest source key kept: a facet label and a ``source:`` filter, not a description.
+_SITE_CHARS = 80
+
+
+def site_key(text: str) -> str:
+    """A source as the index keys it, and as ``source:`` filters by: an address or a host
+    becomes its host without ``www.`` (``https://www.RT.com/news/1`` -> ``rt.com``), a
+    name is lower-cased (``Reuters`` -> ``reuters``)."""
+    text = text.strip().lower()
+    host = urlsplit(text if "://" in text else "//" + text).hostname if text else None
+    if host and "." in host and " " not in text.split("/")[0]:
+        text = host
+    text = text.removeprefix("www.")
+    return text[:_SITE_CHARS]
+
+
+def site_of(url: str | None, source: str | None) -> str | None:
+    """Where a document comes from: its address's host, else its source (:func:`site_key`);
+    None when it has neither. The host first: a collection's ``source`` is often a
+    description (``baomoi.com via ...``), its addresses' hosts are what people filter by."""
+    try:
+        parts = urlsplit(url.strip()) if url else None
+        host = parts.hostname if parts and parts.scheme.lower() in ("http", "https") else None
+    except ValueError:  # a malformed address (an unclosed IPv6 bracket)
+        host = None
+    if host:
+        return site_key(host)
+    key = site_key(source) if source else ""
+    return key or None
 
 
 @dataclass
@@ -33,6 +63,11 @@ class Document:
     url: str | None = None
     source: str | None = None
     path: str | None = None
+
+    @property
+    def site(self) -> str | None:
+        """Where the document comes from, for the source facet (:func:`site_of`)."""
+        return site_of(self.url, self.source)
 
     @classmethod
     def from_value(cls, value: "Document | Mapping[str, Any]") -> "Document":

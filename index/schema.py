@@ -18,7 +18,7 @@ from analyzers import (EXACT_LANGUAGES, FOLDED_LANGUAGES, LANGUAGES, analyzer_fo
                        exact_analyzer_for, folded_analyzer_for)
 
 #: Bumped whenever the schema or the analysis changes what is indexed.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def title_field(lang: str, folded: bool = False) -> str:
@@ -76,6 +76,8 @@ def build_schema() -> Schema:
         text=STORED,
         date=STORED,
         day=DATETIME,
+        datekey=ID,  # the date as YYYY-MM-DD: sorted, its values are in date order (date sort, months)
+        site=ID,  # where the document comes from (Document.site): the source facet and filter
         url=STORED,
         source=STORED,
         path=STORED,  # the file as people are shown it: relative to the folder indexed

@@ -103,8 +103,10 @@ def document_fields(doc: Document, file: str | None = None) -> dict[str, Any]:
     if alang in EXACT_LANGUAGES:
         values[exact_field(alang)] = f"{doc.title}\n{doc.text}"
     if doc.date:
-        values["date"] = doc.date
+        values["date"] = values["datekey"] = doc.date
         values["day"] = _dt.datetime.strptime(doc.date, "%Y-%m-%d")
+    if doc.site:
+        values["site"] = doc.site
     for name in ("url", "source", "path"):
         value = getattr(doc, name)
         if value:

@@ -12,11 +12,13 @@ from index import (
     IndexVersionError, IndexWriteError, Progress, QueryError, ReadError, SearchError)
 from index.limits import LIMITS, Limits
 from search.engine import DocumentView, Engine, Hit, Results, Stats
+from search.ranking import SORTS
 from search.weights import Weights
 
 __all__ = [
     "LIMITS", "Document", "DocumentError", "DocumentView", "Engine", "Hit", "IndexExists",
     "IndexLocked", "IndexNotFound", "IndexReport", "IndexVersionError", "IndexWriteError",
-    "Limits", "Progress", "QueryError", "ReadError", "Results", "SearchError", "Stats", "Weights",
+    "Limits", "Progress", "QueryError", "ReadError", "Results", "SORTS", "SearchError", "Stats",
+    "Weights",
 ]
 __version__ = "0.1.0"

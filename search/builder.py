@@ -60,6 +60,10 @@ class Plan:
     #: Each entry excludes the documents matching all of its units.
     negatives: list[list[Unit]] = field(default_factory=list)
     date: Query | None = None
+    #: Only the documents of this source (:func:`index.documents.site_key`).
+    source: str | None = None
+    #: No word to match: every document the filters let through is a result.
+    browse: bool = False
     #: Languages with a folded field whose query was typed without any marks.
     unmarked: set[str] = field(default_factory=set)
 
@@ -273,6 +277,8 @@ class QueryBuilder:
                     plan.negatives.append(u)
         if parsed.date_from or parsed.date_to:
             plan.date = DateRange("day", parsed.date_from, parsed.date_to)
+        plan.source = parsed.source
+        plan.browse = parsed.empty
         return plan
 
 

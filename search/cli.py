@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from search import LIMITS, Engine, IndexReport, Progress, Results, SearchError, __version__
+from search import LIMITS, SORTS, Engine, IndexReport, Progress, Results, SearchError, __version__
 
 APP_NAME = "polyglot-news-search"
 
@@ -208,12 +208,18 @@ def _print_results(results: Results) -> None:
         click.echo(f"No results for {results.query!r}.")
         return
     first = (results.page - 1) * results.limit
-    click.echo(f"{results.total} results ({results.took_ms:.0f} ms)")
+    order = "" if results.sort == "relevance" else f", {results.sort} first"
+    click.echo(f"{results.total} {'result' if results.total == 1 else 'results'}{order} "
+               f"({results.took_ms:.0f} ms)")
+    facets = [("languages", results.languages), ("sources", results.sources)]
+    for name, counts in facets:
+        if len(counts) > 1:
+            click.echo(f"{name}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     if results.partial:
         click.echo("(the phrase was not looked for in every document: it took too long; "
                    "more words narrow it)")
     for n, hit in enumerate(results.hits, first + 1):
-        meta = " · ".join(x for x in (hit.lang, hit.date, hit.source or hit.url or hit.path) if x)
+        meta = " · ".join(x for x in (hit.lang, hit.date, hit.site or hit.path) if x)
         click.echo("")
         click.echo(f"{n:>3}. " + click.style(hit.title or hit.id, bold=True) + f"  [{meta}]")
         text = "".join(click.style(t, bold=True) if m else t for t, m in hit.snippet)
@@ -226,15 +232,18 @@ def _print_results(results: Results) -> None:
 @click.option("--lang", help="Only documents in this language (ISO code).")
 @click.option("--limit", type=click.IntRange(1, LIMITS.max_limit), default=10, show_default=True)
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
+              help="The order: by relevance, or by date (undated documents last).")
 @click.option("--json", "as_json", is_flag=True, help="The result as JSON (as the web API).")
 @index_option
 @click.pass_context
 def query_cmd(ctx: click.Context, text: tuple[str, ...], lang: str | None, limit: int,
-              page: int, as_json: bool) -> None:
-    """Search the index."""
+              page: int, sort: str, as_json: bool) -> None:
+    """Search the index. Filters alone (`lang:ru date:2026-11 source:rt.com`) list what they
+    let through, newest first."""
     try:
         with _open(ctx) as engine:
-            results = engine.search(" ".join(text), lang=lang, limit=limit, page=page)
+            results = engine.search(" ".join(text), lang=lang, limit=limit, page=page, sort=sort)
     except SearchError as exc:
         _fail(exc)
     if as_json:

@@ -14,13 +14,15 @@ from analyzers.registry import analysis_language
 
 from index import Document, IndexReport, IndexStore, Indexer, QueryError
 from index.arrays import IndexArrays
+from index.documents import site_of
 from index.limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_LIMIT
 from index.writing import ProgressCallback
 from index.schema import body_field, exact_field, is_part, text_field
 from search.builder import QueryBuilder
 from search.weights import Weights
 from search.query import parse
-from search.ranking import Ranker
+from search.query_language import SHORT_WORDS, QueryLanguage
+from search.ranking import SORTS, Ranker
 from search.snippets import Snippet, make_snippet, mark_all
 
 
@@ -37,11 +39,15 @@ class Hit:
     path: str | None = None
     source: str | None = None
     snippet: Snippet = field(default_factory=list)
+    #: Where it comes from, as the source facet names it (its address's host, or its source).
+    site: str | None = None
 
 
 @dataclass
 class Results:
-    """One page of results, with the total and the count of matches per language."""
+    """One page of results (``len``, iteration and ``results[i]`` are its hits), with the
+    total and the facets: matches per language, and per month and source within the
+    language filter."""
 
     query: str
     total: int
@@ -53,12 +59,21 @@ class Results:
     #: True when a phrase's matching was cut short by its time budget: documents holding
     #: the phrase may be missing (a phrase of common words over very large documents).
     partial: bool = False
+    #: The order of the hits: ``relevance``, ``newest`` or ``oldest``.
+    sort: str = "relevance"
+    #: Results per month (``2026-11``), in date order.
+    months: dict[str, int] = field(default_factory=dict)
+    #: Results per source (:attr:`Hit.site`), most first.
+    sources: dict[str, int] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[Hit]:
         return iter(self.hits)
 
     def __len__(self) -> int:
         return len(self.hits)
+
+    def __getitem__(self, index: int) -> Hit:
+        return self.hits[index]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -94,6 +109,11 @@ class Stats:
         return asdict(self)
 
 
+def _since(started: float) -> float:
+    """Milliseconds since ``started`` (``time.perf_counter()``), to two places."""
+    return round((time.perf_counter() - started) * 1000, 2)
+
+
 #: The rarest matched terms a snippet marks: frequent words add noise and cost.
 SNIPPET_TERMS = 12
 
@@ -121,6 +141,7 @@ class Engine:
         self._indexer = Indexer(store, batch_size=batch_size, lock_timeout=lock_timeout,
                                 max_file_bytes=max_file_bytes, procs=procs)
         self._builder = QueryBuilder(store.ix.schema, weights)
+        self._query_language_reader = QueryLanguage(store.ix.schema)
         self._arrays_cache: IndexArrays | None = None
         # Searches run one at a time. Each is Python and many small numpy calls that hand
         # the GIL back and forth: two threads searching at once each take over twice as
@@ -219,21 +240,32 @@ class Engine:
             self._arrays_cache = IndexArrays(searcher)
         return self._arrays_cache
 
-    def _query_language(self, parsed: Any) -> str | None:
-        """The language the query is written in, when detection is sure enough to weigh."""
+    def _query_language(self, parsed: Any, arrays: IndexArrays) -> str | None:
+        """The language the query is written in, when it is clear enough to weigh: a short
+        query's read off the index (:mod:`search.query_language`; only a language with
+        documents), a longer one's detected (a language without documents weighs nothing, but
+        still says the query is not, say, Vietnamese typed without marks)."""
         w = self._builder.w
         if w.query_language == 1.0:
             return None
         text = " ".join(c.text for group in parsed.groups for c in group)
+        if len(text.split()) <= SHORT_WORDS:
+            return self._query_language_reader.read(
+                text, arrays.columns.live_counts("alang"), arrays.terms.doc_frequency)
         return analysis_language(detect_language(text, sure=w.query_language_sure))
 
     def search(self, text: str, *, lang: str | None = None, limit: int = 10,
-               page: int = 1) -> Results:
-        """Search. ``lang`` restricts to one language; ``page`` counts from 1.
+               page: int = 1, sort: str = "relevance") -> Results:
+        """Search. ``lang`` restricts to one language; ``page`` counts from 1; ``sort`` is
+        ``relevance``, ``newest`` or ``oldest`` (documents without a date last). A query of
+        filters alone (``lang:ru date:2026-11``) lists what they let through, newest first;
+        no query at all in a date order lists every document.
 
         Safe to call from several threads; their searches run one at a time.
         """
         started = time.perf_counter()
+        if sort not in SORTS:
+            raise QueryError(f"sort {sort!r} is not an order: use one of {', '.join(SORTS)}")
         if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
             raise QueryError(f"limit {limit!r} is out of range: use 1 to {MAX_LIMIT}")
         if not isinstance(page, int) or page < 1:
@@ -242,36 +274,41 @@ class Engine:
             raise QueryError(f"page {page} is too deep: results stop at {MAX_DEPTH:,}; "
                              "refine the query instead")
         with self._searching:
-            return self._search(text, lang, limit, page, started)
+            return self._search(text, lang, limit, page, sort, started)
 
-    def _search(self, text: str, lang: str | None, limit: int, page: int, started: float) -> Results:
+    def _search(self, text: str, lang: str | None, limit: int, page: int, sort: str,
+                started: float) -> Results:
         parsed = parse(text)
         lang = canonical_language(lang) or parsed.lang
         searcher = self._store.searcher()
         # Every language is queried, the filter keeps one: the facet counts the others.
         arrays = self._arrays(searcher)
         languages = list(arrays.columns.codes("alang")[0])
-        empty = Results(text, 0, page, limit, [], {}, 0.0)
-        if parsed.empty or not languages:
-            empty.took_ms = (time.perf_counter() - started) * 1000
-            return empty
+        if parsed.empty and parsed.filtered and sort == "relevance":
+            sort = "newest"  # filters alone list documents, and newest first
+        # No words: filters, or a date order alone (the latest documents), list documents.
+        if (parsed.empty and sort == "relevance") or not languages:
+            return Results(text, 0, page, limit, [], {}, _since(started), sort=sort)
         plan = self._builder.build(parsed, languages, arrays.terms.doc_frequency)
-        query_lang = self._query_language(parsed) if lang is None else None
+        query_lang = self._query_language(parsed, arrays) if lang is None else None
         ranker = Ranker(arrays, self._builder.w)
-        ranked = ranker.rank(
-            plan, lang=lang, offset=(page - 1) * limit, limit=limit, query_lang=query_lang)
-        hits = []
-        for docnum, score, terms in zip(ranked.docnums, ranked.scores, ranked.matched):
-            stored = searcher.stored_fields(docnum)
-            body = _snippet_terms(terms)
-            hits.append(Hit(
-                id=stored["id"], title=stored.get("title", ""), lang=stored.get("lang", ""),
-                score=round(score, 4), date=stored.get("date"), url=stored.get("url"),
-                path=stored.get("path"), source=stored.get("source"),
-                snippet=make_snippet(stored.get("text", ""), ranker.spans(docnum, body))))
-        total, counts = ranked.total, ranked.languages
-        return Results(text, total, page, limit, hits, counts,
-                       round((time.perf_counter() - started) * 1000, 2), ranked.partial)
+        ranked = ranker.rank(plan, lang=lang, offset=(page - 1) * limit, limit=limit,
+                             query_lang=query_lang, sort=sort)
+        hits = [self._hit(searcher, ranker, docnum, score, terms)
+                for docnum, score, terms in zip(ranked.docnums, ranked.scores, ranked.matched)]
+        return Results(text, ranked.total, page, limit, hits, ranked.languages, _since(started),
+                       ranked.partial, sort, ranked.months, ranked.sources)
+
+    @staticmethod
+    def _hit(searcher: Any, ranker: Ranker, docnum: int, score: float,
+             terms: list[tuple[str, str]]) -> Hit:
+        stored = searcher.stored_fields(docnum)
+        site = site_of(stored.get("url"), stored.get("source"))
+        return Hit(
+            id=stored["id"], title=stored.get("title", ""), lang=stored.get("lang", ""),
+            score=round(score, 4), date=stored.get("date"), url=stored.get("url"),
+            path=stored.get("path"), source=stored.get("source"), site=site,
+            snippet=make_snippet(stored.get("text", ""), ranker.spans(docnum, _snippet_terms(terms))))
 
     def warm(self) -> None:
         """Load now what the first searches would: the index's files into the operating

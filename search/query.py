@@ -2,7 +2,8 @@
 
 The syntax people know: ``"a phrase"``, ``-word`` or ``NOT word``, ``OR``,
 ``title:word``, ``lang:ru``, ``date:2024``, ``date:2024-01..2024-06-30``,
-``=стали`` (that exact form). Anything else is text. Odd input is read
+``source:rt.com``, ``=стали`` (that exact form). A query of filters alone lists
+every document they let through. Anything else is text. Odd input is read
 leniently: an unclosed quote runs to the end, a lone ``-`` or an empty
 ``title:`` is ignored, ``*`` is ignored. Runs of plain words are analysed
 whole, so Vietnamese words that span spaces (``hạt nhân``) stay words.
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 
 from analyzers import canonical_language
 
+from index.documents import site_key
 from index.limits import MAX_QUERY_CHARS
 
 from index.errors import QueryError
@@ -23,7 +25,7 @@ from index.errors import QueryError
 _TOKEN = re.compile(
     r'''(?P<neg>-|\bNOT\s+)?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)(?:"|$)|(?P<word>[^\s"]+))'''
     r'''|(?P<quote>")''')
-_FIELDS = ("title", "lang", "date", "body", "text")
+_FIELDS = ("title", "lang", "date", "source", "body", "text")
 _DATE_PART = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 
 
@@ -46,10 +48,18 @@ class ParsedQuery:
     lang: str | None = None
     date_from: _dt.datetime | None = None
     date_to: _dt.datetime | None = None
+    #: A document's source: its ``source`` field's site, or its address's host (``rt.com``).
+    source: str | None = None
 
     @property
     def empty(self) -> bool:
+        """No word to look for (filters alone may still be given)."""
         return not self.groups
+
+    @property
+    def filtered(self) -> bool:
+        """A language, dates or a source narrow the results."""
+        return bool(self.lang or self.date_from or self.date_to or self.source)
 
 
 def _date_bound(text: str, end: bool) -> _dt.datetime:
@@ -124,7 +134,7 @@ class _Parser:
             if neg and neg.startswith("NOT"):
                 value = value[3:].strip()
             phrase = None
-        if fname in ("lang", "date"):
+        if fname in ("lang", "date", "source"):
             self._filter(fname, value)
         elif word == "OR" and not neg and not fname:
             self.flush()
@@ -138,6 +148,8 @@ class _Parser:
     def _filter(self, fname: str, value: str | None) -> None:
         if fname == "lang":
             self.q.lang = canonical_language(value) if value else None
+        elif fname == "source":
+            self.q.source = site_key(value) if value else None
         elif value:
             self.q.date_from, self.q.date_to = _date_range(value)
 

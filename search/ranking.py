@@ -53,12 +53,22 @@ class _Found:
     matched: np.ndarray
 
 
+#: The orders results come in: by relevance, or by date, newest or oldest first.
+SORTS = ("relevance", "newest", "oldest")
+#: Sources the source facet lists, most results first.
+TOP_SOURCES = 10
+
+
 @dataclass
 class Ranked:
     docnums: list[int]
     scores: list[float]
     total: int
     languages: dict[str, int]
+    #: Results per month (``2026-11``), in date order: for the current language filter.
+    months: dict[str, int]
+    #: Results per source, most first (:data:`TOP_SOURCES` of them).
+    sources: dict[str, int]
     #: For each returned document, the (field, term) pairs it holds: what its snippet marks.
     matched: list[list[tuple[str, str]]]
     #: Phrase matching ran out of its budget: some documents holding the phrase may be missing.
@@ -153,9 +163,10 @@ class Ranker:
         return mask
 
     def rank(self, plan: Plan, *, lang: str | None, offset: int, limit: int,
-             query_lang: str | None = None) -> Ranked:
+             query_lang: str | None = None, sort: str = "relevance") -> Ranked:
         """One page of ``plan``'s results: match and score, leave out what the query excludes,
-        count the languages, order, and reorder the first by where their words stand."""
+        count the languages, order (by ``sort``, one of :data:`SORTS`), and by relevance
+        reorder the first by where their words stand."""
         found = self._match(plan)
         if query_lang in self.alang_values and self.w.query_language != 1.0:
             # The language the query is written in is likely the one the reader wants.
@@ -164,13 +175,17 @@ class Ranker:
         languages = self._languages(found.matched)
         candidates = self._in_language(found.matched, lang)
         total = len(candidates)
+        months, sources = self._months(candidates), self._sources(candidates)
         depth = offset + limit
         terms = plan.terms(self._bare_docs)
-        candidates = self._ordered(plan, found, candidates, terms, lang, query_lang, depth)
+        if sort == "relevance":
+            candidates = self._ordered(plan, found, candidates, terms, lang, query_lang, depth)
+        else:
+            candidates = self._by_date(candidates, found.score, newest=sort == "newest", depth=depth)
         docs = candidates[offset:depth]
         matched_terms = [self._terms_in(int(d), terms) for d in docs]
         return Ranked([int(d) for d in docs], [float(found.score[d]) for d in docs], total,
-                      languages, matched_terms, self.budget.cut)
+                      languages, months, sources, matched_terms, self.budget.cut)
 
     def _match(self, plan: Plan) -> _Found:
         """Every document holding a word of the query, its score, and how many words it holds."""
@@ -182,6 +197,9 @@ class Ranker:
                        coverage=np.zeros(size, dtype=np.uint8 if words < 256 else np.int32),
                        needed=np.zeros(len(self.alang_values) + 1, dtype=np.int32),
                        matched=np.zeros(size, dtype=bool))
+        if plan.browse:
+            found.matched = self.a.columns.alive.copy()
+            return found
         # Every word of the query in every segment, looked up at once.
         every = [u for us in plan.units.values() for u in us] + [u for us in plan.negatives for u in us]
         bonus = [a for alts in plan.bonus.values() for a in alts]
@@ -211,6 +229,31 @@ class Ranker:
             matched &= ~hit
         if plan.date is not None:
             matched &= self.a.terms.matching(plan.date)
+        if plan.source is not None:
+            having = self.a.columns.having("site", plan.source)
+            matched &= having if having is not None else False
+
+    def _months(self, candidates: np.ndarray) -> dict[str, int]:
+        """The results per month, in date order: the date histogram."""
+        months, of_document = self.a.columns.months()
+        counts = np.bincount(of_document[candidates] + 1, minlength=len(months) + 1)[1:]
+        return {months[i]: int(n) for i, n in enumerate(counts) if n}
+
+    def _sources(self, candidates: np.ndarray) -> dict[str, int]:
+        """The results per source, most first: the source facet."""
+        sites, codes = self.a.columns.codes("site")
+        counts = np.bincount(codes[candidates] + 1, minlength=len(sites) + 1)[1:]
+        top = np.argsort(-counts, kind="stable")[:TOP_SOURCES]
+        return {sites[i]: int(counts[i]) for i in top if counts[i]}
+
+    def _by_date(self, candidates: np.ndarray, score: np.ndarray, *, newest: bool,
+                 depth: int) -> np.ndarray:
+        """The first ``depth`` candidates by date (then by score); those without a date last."""
+        day = self.a.columns.codes("datekey")[1][candidates].astype(np.int64)
+        undated = day < 0
+        day = np.where(undated, 0, -day if newest else day)
+        order = np.lexsort((candidates, -score[candidates], day, undated))[:depth]
+        return candidates[order]
 
     def _languages(self, matched: np.ndarray) -> dict[str, int]:
         """The matched documents per language, most first: the language facet."""

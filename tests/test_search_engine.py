@@ -34,7 +34,8 @@ def test_results_are_json_serialisable_dataclasses(seeds_engine):
     data = json.loads(json.dumps(results.to_dict(), ensure_ascii=False))
     assert set(data) >= {"query", "total", "page", "limit", "took_ms", "languages", "hits"}
     hit = data["hits"][0]
-    assert set(hit) == {"id", "title", "lang", "score", "date", "url", "path", "source", "snippet"}
+    assert set(hit) == {"id", "title", "lang", "score", "date", "url", "path", "source", "site",
+                         "snippet"}
     assert data["languages"] == {"vi": 1}
 
 

@@ -117,3 +117,47 @@ def test_documents_built_to_inject_script_run_nothing(server, page):
     # Escaping is the defence; the Content-Security-Policy (no inline script) is the second line.
     assert page.evaluate("() => window.__injected") is None, "a hostile document ran script"
     assert page.errors == []  # type: ignore[attr-defined]
+
+
+_SORT_NAMES = {"en": ("Newest", "Oldest"), "vi": ("Mới nhất", "Cũ nhất"),
+               "ru": ("Сначала новые", "Сначала старые")}
+_LANGUAGE_LINK = {"en": "Русский", "vi": "Русский", "ru": "Русский"}
+
+
+def _dates(page) -> list[str]:
+    return [t for t in page.locator("li.hit p.meta time").evaluate_all(
+        "nodes => nodes.map(n => n.getAttribute('datetime'))")]
+
+
+@pytest.mark.parametrize("ui", ["en", "vi", "ru"])
+def test_browse_sort_and_narrow_by_month_and_source_in_each_interface_language(server, page, ui):
+    newest, oldest = _SORT_NAMES[ui]
+    page.goto(f"{server}/?ui={ui}")
+    latest = _dates(page)
+    assert len(latest) >= 5 and latest == sorted(latest, reverse=True), latest
+    # A language on the home page lists its documents: a query of one filter, newest first.
+    page.locator("ul.langs a", has_text=_LANGUAGE_LINK[ui]).click()
+    page.wait_for_selector("ol.hits")
+    assert page.get_by_role("searchbox").input_value() == "lang:ru"
+    assert page.locator("nav.sort a[aria-current]").inner_text() == newest
+    dates = _dates(page)
+    assert dates == sorted(dates, reverse=True) and set(page.locator("span.lang").all_inner_texts()) == {"ru"}
+    page.locator("nav.sort a", has_text=oldest).click()
+    page.wait_for_selector("ol.hits")
+    assert "sort=oldest" in page.url and _dates(page) == sorted(_dates(page))
+    # A month of the histogram narrows the query to it; the order is kept.
+    page.locator("nav.months a").first.click()
+    page.wait_for_selector("ol.hits")
+    query = page.get_by_role("searchbox").input_value()
+    assert query.startswith("lang:ru date:2026-"), query
+    month = query.rsplit(":", 1)[1]
+    assert _dates(page) and all(d.startswith(month) for d in _dates(page))
+    assert "sort=oldest" in page.url
+    # A source narrows it to that source.
+    source = page.locator("nav.sources a").first
+    site = source.inner_text()
+    source.click()
+    page.wait_for_selector("ol.hits")
+    assert page.get_by_role("searchbox").input_value().endswith("source:" + site)
+    page.screenshot(path=str(ARTIFACTS / f"browse-{ui}.png"), full_page=True)
+    assert page.errors == []  # type: ignore[attr-defined]

@@ -11,9 +11,9 @@ from flask import (Blueprint, Response, abort, current_app, g, jsonify, make_res
                    render_template, request, url_for)
 from werkzeug.exceptions import HTTPException
 
-from search import LIMITS, Engine, IndexNotFound, QueryError, SearchError
+from search import LIMITS, SORTS, Engine, IndexNotFound, QueryError, SearchError
 
-from web.i18n import LANGUAGE_NAMES, STRINGS, choose
+from web.i18n import LANGUAGE_NAMES, STRINGS, choose, long_date, month_label, plural
 
 bp = Blueprint("search", __name__)
 
@@ -49,8 +49,38 @@ def _headers(response: Response) -> Response:
 
 @bp.app_context_processor
 def _context() -> dict[str, Any]:
+    ui = g.get("ui", "en")
     return {"language_names": LANGUAGE_NAMES, "ui_languages": list(STRINGS), "safe_url": safe_url,
-            "limits": LIMITS}
+            "limits": LIMITS, "sorts": SORTS, "search_url": search_url,
+            "plural": lambda key, n, **values: plural(ui, key, n, **values),
+            "long_date": lambda iso: long_date(ui, iso),
+            "histogram": lambda months: histogram(ui, months)}
+
+
+#: Bars the date histogram shows at most by month; with more months it counts years.
+MONTH_BARS = 24
+
+
+def histogram(ui: str, months: dict[str, int]) -> list[tuple[str, str, int]]:
+    """The date histogram's bars: (label, the ``date:`` filter it narrows to, results), by
+    month, or by year when the results span more than :data:`MONTH_BARS` months."""
+    if len(months) <= MONTH_BARS:
+        return [(month_label(ui, month), month, n) for month, n in months.items()]
+    years: dict[str, int] = {}
+    for month, n in months.items():
+        years[month[:4]] = years.get(month[:4], 0) + n
+    return [(year, year, n) for year, n in years.items()]
+
+
+def search_url(**changes: Any) -> str:
+    """This page's address with ``changes`` to its parameters (None drops one): every other
+    parameter is kept, and a change of query, filter or order goes back to the first page."""
+    args = request.args.to_dict()
+    if "page" not in changes:
+        args.pop("page", None)
+    args.update(changes)
+    kept: dict[str, Any] = {k: v for k, v in args.items() if v not in (None, "")}
+    return url_for("search.search_page", **kept)
 
 
 def safe_url(url: str | None) -> str | None:
@@ -82,7 +112,8 @@ def _run_search() -> tuple[str, str | None, Any]:
     lang = request.args.get("lang") or None
     limit = _int_arg("limit", current_app.config["RESULTS_PER_PAGE"], 1, LIMITS.max_limit)
     page = _int_arg("page", 1, 1, LIMITS.max_depth)
-    results = engine().search(q, lang=lang, limit=limit, page=page) if q.strip() else None
+    sort = request.args.get("sort") or "relevance"
+    results = engine().search(q, lang=lang, limit=limit, page=page, sort=sort) if q.strip() else None
     return q, lang, results
 
 
@@ -112,13 +143,18 @@ def _http_error(exc: HTTPException) -> Response:
     return _error_page(message, status, request.args.get("q", ""))
 
 
+#: The latest documents the home page lists.
+LATEST = 10
+
+
 @bp.route("/")
 def home() -> Response | str:
     try:
         stats = engine().stats()
+        latest = engine().search("", sort="newest", limit=LATEST).hits
     except IndexNotFound:
-        stats = None
-    return render_template("index.html", stats=stats, q="")
+        stats, latest = None, []
+    return render_template("index.html", stats=stats, latest=latest, q="")
 
 
 @bp.route("/search")

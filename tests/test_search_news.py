@@ -1,0 +1,240 @@
+"""News search as people expect it: date order, browsing by filters, month and source facets."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from search import Engine, QueryError
+from search.query_language import QueryLanguage
+from search.cli import main
+from web import create_app
+
+NEWS = [
+    {"id": "ru-nov", "lang": "ru", "date": "2026-11-20", "url": "https://www.rt.com/news/1",
+     "title": "Ядерная безопасность", "text": "Переговоры о ядерной безопасности продолжились."},
+    {"id": "ru-oct", "lang": "ru", "date": "2026-10-03", "source": "TASS",
+     "title": "Безопасность АЭС", "text": "Безопасность атомной станции проверили эксперты."},
+    {"id": "ru-old", "lang": "ru", "date": "2019-05-01", "url": "http://tass.ru/a/2",
+     "title": "Старая новость о безопасности", "text": "Безопасность и ещё раз безопасность."},
+    {"id": "ru-undated", "lang": "ru", "title": "Без даты", "text": "Безопасность без даты."},
+    {"id": "vi-nov", "lang": "vi", "date": "2026-11-02", "url": "https://vnexpress.net/an-ninh",
+     "title": "An ninh hạt nhân", "text": "Hội nghị về an ninh hạt nhân khai mạc tại Hà Nội."},
+    {"id": "en-dec", "lang": "en", "date": "2026-12-01", "url": "https://www.reuters.com/x",
+     "title": "Nuclear security talks", "text": "Talks on nuclear security resumed."},
+]
+
+
+@pytest.fixture(scope="module")
+def news():
+    engine = Engine.in_memory()
+    engine.add(NEWS)
+    yield engine
+    engine.close()
+
+
+def ids(results) -> list[str]:
+    return [hit.id for hit in results]
+
+
+def test_date_order_puts_newest_or_oldest_first_and_undated_last(news):
+    assert ids(news.search("безопасность", sort="newest")) == ["ru-nov", "ru-oct", "ru-old", "ru-undated"]
+    assert ids(news.search("безопасность", sort="oldest")) == ["ru-old", "ru-oct", "ru-nov", "ru-undated"]
+    by_relevance = news.search("безопасность")
+    assert by_relevance.sort == "relevance" and set(ids(by_relevance)) == {
+        "ru-nov", "ru-oct", "ru-old", "ru-undated"}
+
+
+def test_an_unknown_order_is_refused_with_the_orders_there_are(news):
+    with pytest.raises(QueryError, match="relevance, newest, oldest"):
+        news.search("безопасность", sort="alphabetical")
+
+
+def test_date_order_pages_through_every_result_once(news):
+    pages = [ids(news.search("безопасность", sort="newest", limit=1, page=p)) for p in range(1, 5)]
+    assert sum(pages, []) == ["ru-nov", "ru-oct", "ru-old", "ru-undated"]
+
+
+def test_filters_alone_list_every_document_they_let_through_newest_first(news):
+    assert ids(news.search("lang:ru")) == ["ru-nov", "ru-oct", "ru-old", "ru-undated"]
+    assert news.search("lang:ru").sort == "newest"
+    assert ids(news.search("date:2026-11")) == ["ru-nov", "vi-nov"]
+    assert ids(news.search("date:2026")) == ["en-dec", "ru-nov", "vi-nov", "ru-oct"]
+    assert ids(news.search("lang:ru date:2026", sort="oldest")) == ["ru-oct", "ru-nov"]
+
+
+def test_the_source_filter_takes_a_host_or_a_source_name(news):
+    assert ids(news.search("source:rt.com")) == ["ru-nov"]
+    assert ids(news.search("source:https://www.RT.com/")) == ["ru-nov"]
+    assert ids(news.search("source:tass")) == ["ru-oct"]
+    assert ids(news.search("source:tass.ru")) == ["ru-old"]
+    assert ids(news.search("безопасность source:rt.com")) == ["ru-nov"]
+    assert news.search("source:nowhere.example").total == 0
+
+
+def test_no_query_at_all_lists_the_latest_in_a_date_order_and_nothing_by_relevance(news):
+    assert ids(news.search("", sort="newest", limit=3)) == ["en-dec", "ru-nov", "vi-nov"]
+    assert news.search("", sort="newest").total == len(NEWS)
+    assert news.search("").total == 0
+
+
+def test_month_facet_counts_results_in_date_order_within_the_language_filter(news):
+    results = news.search("безопасность")
+    assert results.months == {"2019-05": 1, "2026-10": 1, "2026-11": 1}
+    assert list(news.search("", sort="newest").months) == ["2019-05", "2026-10", "2026-11", "2026-12"]
+    assert news.search("security", lang="en").months == {"2026-12": 1}
+
+
+def test_source_facet_names_hosts_or_sources_most_results_first(news):
+    assert news.search("lang:ru").sources == {"rt.com": 1, "tass": 1, "tass.ru": 1}
+    everything = news.search("", sort="newest")
+    assert set(everything.sources) == {"rt.com", "tass", "tass.ru", "vnexpress.net", "reuters.com"}
+    hit = news.search("source:rt.com")[0]
+    assert hit.site == "rt.com" and hit.date == "2026-11-20"
+
+
+def test_a_source_given_by_host_or_address_counts_under_one_name():
+    with Engine.in_memory() as engine:
+        engine.add([{"id": str(i), "title": "Tin", "text": "tin tức", "lang": "vi", "url": url}
+                    for i, url in enumerate(["https://www.vnexpress.net/a", "http://vnexpress.net/b"])])
+        assert engine.search("tin").sources == {"vnexpress.net": 2}
+
+
+def test_results_can_be_indexed_counted_and_iterated(news):
+    results = news.search("безопасность", sort="newest")
+    assert len(results) == 4 and results[0].id == "ru-nov" and results[-1].id == "ru-undated"
+    assert [hit.id for hit in results] == [results[i].id for i in range(len(results))]
+    with pytest.raises(IndexError):
+        results[10]
+
+
+def test_the_command_sorts_browses_and_gives_facets_as_json(tmp_path):
+    with Engine.create(tmp_path / "ix") as engine:
+        engine.add(NEWS)
+    runner = CliRunner()
+    out = runner.invoke(main, ["--index", str(tmp_path / "ix"), "query", "lang:ru", "--sort", "oldest",
+                               "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert [h["id"] for h in data["hits"]] == ["ru-old", "ru-oct", "ru-nov", "ru-undated"]
+    assert data["sort"] == "oldest" and data["months"]["2026-11"] == 1 and data["sources"]["rt.com"] == 1
+    text = runner.invoke(main, ["--index", str(tmp_path / "ix"), "query", "source:rt.com"])
+    assert "1 result, newest first" in text.output and "rt.com" in text.output
+    wrong = runner.invoke(main, ["--index", str(tmp_path / "ix"), "query", "x", "--sort", "sideways"])
+    assert wrong.exit_code != 0 and "newest" in wrong.output
+
+
+@pytest.fixture(scope="module")
+def client(news):
+    return create_app({"ENGINE": news, "TESTING": True}).test_client()
+
+
+def test_api_sorts_and_reports_facets_and_refuses_an_unknown_order(client):
+    data = client.get("/api/search?q=lang:ru&sort=oldest").get_json()
+    assert [h["id"] for h in data["hits"]][:2] == ["ru-old", "ru-oct"]
+    assert data["sort"] == "oldest" and data["months"] and data["sources"]
+    bad = client.get("/api/search?q=x&sort=sideways")
+    assert bad.status_code == 400 and "newest" in bad.get_json()["error"]
+
+
+@pytest.mark.parametrize("ui, count, date", [
+    ("en", "4 results", "November 20, 2026"),
+    ("ru", "4 результата", "20 ноября 2026"),
+    ("vi", "4 kết quả", "20 tháng 11, 2026"),
+])
+def test_the_page_counts_and_dates_in_the_interface_language(client, ui, count, date):
+    page = client.get(f"/search?q=lang:ru&ui={ui}").get_data(as_text=True)
+    assert count in page and date in page
+
+
+@pytest.mark.parametrize("n, words", [(1, "1 результат "), (3, "3 результата"), (5, "5 результатов"),
+                                      (21, "21 результат "), (1234, "1\xa0234 результата"),
+                                      (1235, "1\xa0235 результатов")])
+def test_russian_plural_forms_follow_the_number(n, words):
+    with Engine.in_memory() as engine:
+        engine.add([{"id": str(i), "lang": "ru", "title": "Новость", "text": "новость дня"}
+                    for i in range(n)])
+        page = create_app({"ENGINE": engine}).test_client().get("/search?q=новость&ui=ru")
+        assert words in page.get_data(as_text=True)
+
+
+def test_the_page_offers_the_orders_months_and_sources_as_links_that_keep_the_query(client):
+    page = client.get("/search?q=безопасность&limit=2").get_data(as_text=True)
+    assert "sort=newest" in page and "sort=oldest" in page
+    assert "date%3A2026-11" in page or "date:2026-11" in page
+    assert "source%3Art.com" in page or "source:rt.com" in page
+    assert "rt.com" in page and "<time" in page
+
+
+def test_the_next_page_keeps_every_parameter(client):
+    page = client.get("/search?q=lang:ru&limit=1&sort=oldest&lang=ru").get_data(as_text=True)
+    nxt = page.split('rel="next" href="')[1].split('"')[0].replace("&amp;", "&")
+    assert "page=2" in nxt and "limit=1" in nxt and "sort=oldest" in nxt and "lang=ru" in nxt
+    second = client.get(nxt).get_data(as_text=True)
+    assert "Безопасность АЭС" in second
+
+
+def test_the_home_page_lists_the_latest_articles(client):
+    page = client.get("/?ui=en").get_data(as_text=True)
+    assert "Latest" in page
+    assert page.index("Nuclear security talks") < page.index("An ninh hạt nhân")
+
+
+# -- the language of a short query -------------------------------------------------------------
+
+def _reader_over(docs):
+    """A QueryLanguage over an index of ``docs``, with what it reads from it."""
+    engine = Engine.in_memory()
+    engine.add(docs)
+    arrays = engine._arrays(engine._store.searcher())
+    reader = QueryLanguage(engine._store.ix.schema)
+    return lambda text: reader.read(text, arrays.columns.live_counts("alang"),
+                                    arrays.terms.doc_frequency)
+
+
+MIXED = [
+    {"id": "en1", "lang": "en", "title": "Hello from the world summit",
+     "text": "Leaders said hello to the world at the summit on nuclear security."},
+    {"id": "en2", "lang": "en", "title": "World markets", "text": "The world economy grew."},
+    {"id": "vi1", "lang": "vi", "title": "An ninh hạt nhân",
+     "text": "Hội nghị về an ninh hạt nhân bàn về nhân lực và an toàn."},
+    {"id": "vi2", "lang": "vi", "title": "Nhân dân", "text": "An ninh trật tự được bảo đảm."},
+    {"id": "ru1", "lang": "ru", "title": "Ядерная безопасность",
+     "text": "Переговоры о ядерной безопасности."},
+    {"id": "fi1", "lang": "fi", "title": "Uutiset", "text": "Hallitus kokoontui tänään Helsingissä."},
+    {"id": "de1", "lang": "de", "title": "Nachrichten",
+     "text": "Er hat an dem Treffen teilgenommen und hat nah am Haus gewartet."},
+]
+
+
+def test_a_two_word_english_query_is_read_as_english():
+    read = _reader_over(MIXED)
+    assert read("hello world") == "en"
+    assert read("nuclear security") == "en"
+
+
+def test_a_vietnamese_query_typed_without_marks_is_read_as_vietnamese():
+    read = _reader_over(MIXED)
+    assert read("an ninh hat nhan") == "vi"
+    assert read("an ninh hạt nhân") == "vi"
+
+
+def test_a_query_of_words_no_language_holds_or_all_hold_alike_has_no_language():
+    read = _reader_over(MIXED)
+    assert read("zzqx wqyv") is None
+    assert read("") is None
+
+
+def test_a_language_no_document_is_in_is_never_the_querys():
+    read = _reader_over([d for d in MIXED if d["lang"] != "en"])
+    assert read("hello world") != "en"
+    assert _reader_over([d for d in MIXED if d["lang"] == "en"])("hello world") == "en"
+
+
+def test_an_unaccented_vietnamese_query_ranks_vietnamese_above_a_german_page_with_its_words():
+    with Engine.in_memory() as engine:
+        engine.add(MIXED)
+        assert engine.search("an ninh hat nhan")[0].lang == "vi"
+        assert engine.search("hello world")[0].id == "en1"
