@@ -179,7 +179,8 @@ def main() -> None:
     for q in queries:
         text = strip_diacritics(q["query"]) if args.no_diacritics else q["query"]
         lang = None if args.mixed else q["lang"]
-        hits = engine.search(text, lang=lang, limit=10).hits
+        # The ranking itself: near-duplicates are not folded, each judged document where it ranks.
+        hits = engine.search(text, lang=lang, limit=10, fold=False).hits
         ours[q["qid"]] = {h.id: float(10 - i) for i, h in enumerate(hits)}
         base[q["qid"]] = {d: float(10 - i) for i, (d, _) in enumerate(baseline.search(text, lang))}
     searched = time.perf_counter() - started

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from index.fingerprint import near_duplicate_groups
 from index.postings import TermPostings
 from index.segments import Segments
 from index.w3 import reading as w3
@@ -24,6 +25,7 @@ class DocumentColumns:
         self._field_lengths: dict[str, float] = {}
         self._norms: dict[tuple[str, float, float], np.ndarray] = {}
         self._months: tuple[list[str], np.ndarray] | None = None
+        self._duplicates: np.ndarray | None = None
 
     @property
     def alive(self) -> np.ndarray:
@@ -107,3 +109,14 @@ class DocumentColumns:
             month_of_day = np.array([where[day[:7]] for day in days] + [-1], dtype=np.int32)
             self._months = (months, month_of_day[codes])  # a code of -1 picks the last: -1
         return self._months
+
+    def near_duplicates(self) -> np.ndarray:
+        """For each document, the first document of its group of near-duplicates (its own
+        number when it has none; :mod:`index.fingerprint`). Deleted documents join no group."""
+        if self._duplicates is None:
+            fingerprints = np.zeros(self.segments.size, dtype=np.uint64)
+            for reader, offset in self.segments.leaves:
+                fingerprints[offset:offset + reader.doc_count_all()] = w3.numbers(reader, "simhash")
+            fingerprints[~self.alive] = 0
+            self._duplicates = near_duplicate_groups(fingerprints)
+        return self._duplicates

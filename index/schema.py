@@ -12,7 +12,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 
 from analyzers import (EXACT_LANGUAGES, FOLDED_LANGUAGES, LANGUAGES, analyzer_for,
                        exact_analyzer_for, folded_analyzer_for)
@@ -78,6 +79,7 @@ def build_schema() -> Schema:
         day=DATETIME,
         datekey=ID,  # the date as YYYY-MM-DD: sorted, its values are in date order (date sort, months)
         site=ID,  # where the document comes from (Document.site): the source facet and filter
+        simhash=COLUMN(NumericColumn("Q")),  # the text's fingerprint (index.fingerprint)
         url=STORED,
         source=STORED,
         path=STORED,  # the file as people are shown it: relative to the folder indexed

@@ -17,6 +17,7 @@ from analyzers.registry import analysis_language
 from index.w3.bulkwrite import fewer_collections
 from index.documents import Document
 from index.errors import DocumentError, ReadError
+from index.fingerprint import document_fingerprint
 from index.parallel import SegmentWorkers
 from index.limits import MAX_DOCUMENT_CHARS, MAX_FILE_BYTES
 from index.live import live_files, mark_whole
@@ -107,6 +108,9 @@ def document_fields(doc: Document, file: str | None = None) -> dict[str, Any]:
         values["day"] = _dt.datetime.strptime(doc.date, "%Y-%m-%d")
     if doc.site:
         values["site"] = doc.site
+    fingerprint = document_fingerprint(doc.title, doc.text)
+    if fingerprint:
+        values["simhash"] = fingerprint
     for name in ("url", "source", "path"):
         value = getattr(doc, name)
         if value:

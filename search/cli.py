@@ -219,7 +219,8 @@ def _print_results(results: Results) -> None:
         click.echo("(the phrase was not looked for in every document: it took too long; "
                    "more words narrow it)")
     for n, hit in enumerate(results.hits, first + 1):
-        meta = " · ".join(x for x in (hit.lang, hit.date, hit.site or hit.path) if x)
+        similar = f"+{len(hit.similar)} similar" if hit.similar else ""
+        meta = " · ".join(x for x in (hit.lang, hit.date, hit.site or hit.path, similar) if x)
         click.echo("")
         click.echo(f"{n:>3}. " + click.style(hit.title or hit.id, bold=True) + f"  [{meta}]")
         text = "".join(click.style(t, bold=True) if m else t for t, m in hit.snippet)
@@ -234,16 +235,19 @@ def _print_results(results: Results) -> None:
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
               help="The order: by relevance, or by date (undated documents last).")
+@click.option("--fold/--no-fold", default=True, show_default=True,
+              help="Show near-duplicate documents once, with how many others there are.")
 @click.option("--json", "as_json", is_flag=True, help="The result as JSON (as the web API).")
 @index_option
 @click.pass_context
 def query_cmd(ctx: click.Context, text: tuple[str, ...], lang: str | None, limit: int,
-              page: int, sort: str, as_json: bool) -> None:
+              page: int, sort: str, fold: bool, as_json: bool) -> None:
     """Search the index. Filters alone (`lang:ru date:2026-11 source:rt.com`) list what they
     let through, newest first."""
     try:
         with _open(ctx) as engine:
-            results = engine.search(" ".join(text), lang=lang, limit=limit, page=page, sort=sort)
+            results = engine.search(" ".join(text), lang=lang, limit=limit, page=page, sort=sort,
+                                    fold=fold)
     except SearchError as exc:
         _fail(exc)
     if as_json:

@@ -41,6 +41,9 @@ class Hit:
     snippet: Snippet = field(default_factory=list)
     #: Where it comes from, as the source facet names it (its address's host, or its source).
     site: str | None = None
+    #: The ids of its near-duplicates among the results (the same text syndicated, re-published
+    #: or fetched twice), folded under it: best ranked first.
+    similar: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -255,11 +258,13 @@ class Engine:
         return analysis_language(detect_language(text, sure=w.query_language_sure))
 
     def search(self, text: str, *, lang: str | None = None, limit: int = 10,
-               page: int = 1, sort: str = "relevance") -> Results:
+               page: int = 1, sort: str = "relevance", fold: bool = True) -> Results:
         """Search. ``lang`` restricts to one language; ``page`` counts from 1; ``sort`` is
         ``relevance``, ``newest`` or ``oldest`` (documents without a date last). A query of
         filters alone (``lang:ru date:2026-11``) lists what they let through, newest first;
-        no query at all in a date order lists every document.
+        no query at all in a date order lists every document. With ``fold``, near-duplicate
+        documents show once, as the best placed of them, with the others' ids in
+        :attr:`Hit.similar` (and ``total`` counts them once).
 
         Safe to call from several threads; their searches run one at a time.
         """
@@ -274,9 +279,9 @@ class Engine:
             raise QueryError(f"page {page} is too deep: results stop at {MAX_DEPTH:,}; "
                              "refine the query instead")
         with self._searching:
-            return self._search(text, lang, limit, page, sort, started)
+            return self._search(text, lang, limit, page, sort, fold, started)
 
-    def _search(self, text: str, lang: str | None, limit: int, page: int, sort: str,
+    def _search(self, text: str, lang: str | None, limit: int, page: int, sort: str, fold: bool,
                 started: float) -> Results:
         parsed = parse(text)
         lang = canonical_language(lang) or parsed.lang
@@ -293,9 +298,11 @@ class Engine:
         query_lang = self._query_language(parsed, arrays) if lang is None else None
         ranker = Ranker(arrays, self._builder.w)
         ranked = ranker.rank(plan, lang=lang, offset=(page - 1) * limit, limit=limit,
-                             query_lang=query_lang, sort=sort)
+                             query_lang=query_lang, sort=sort, fold=fold)
         hits = [self._hit(searcher, ranker, docnum, score, terms)
                 for docnum, score, terms in zip(ranked.docnums, ranked.scores, ranked.matched)]
+        for hit, similar in zip(hits, ranked.similar):
+            hit.similar = [searcher.stored_fields(d)["id"] for d in similar]
         return Results(text, ranked.total, page, limit, hits, ranked.languages, _since(started),
                        ranked.partial, sort, ranked.months, ranked.sources)
 

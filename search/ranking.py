@@ -71,6 +71,8 @@ class Ranked:
     sources: dict[str, int]
     #: For each returned document, the (field, term) pairs it holds: what its snippet marks.
     matched: list[list[tuple[str, str]]]
+    #: For each returned document, its near-duplicates among the results, folded under it.
+    similar: list[list[int]]
     #: Phrase matching ran out of its budget: some documents holding the phrase may be missing.
     partial: bool = False
 
@@ -163,10 +165,11 @@ class Ranker:
         return mask
 
     def rank(self, plan: Plan, *, lang: str | None, offset: int, limit: int,
-             query_lang: str | None = None, sort: str = "relevance") -> Ranked:
+             query_lang: str | None = None, sort: str = "relevance", fold: bool = True) -> Ranked:
         """One page of ``plan``'s results: match and score, leave out what the query excludes,
-        count the languages, order (by ``sort``, one of :data:`SORTS`), and by relevance
-        reorder the first by where their words stand."""
+        count the languages, order (by ``sort``, one of :data:`SORTS`; by relevance the first
+        are reordered by where their words stand), and with ``fold`` show near-duplicates once,
+        under the best placed of them."""
         found = self._match(plan)
         if query_lang in self.alang_values and self.w.query_language != 1.0:
             # The language the query is written in is likely the one the reader wants.
@@ -174,18 +177,25 @@ class Ranker:
         self._exclude(found.matched, plan)
         languages = self._languages(found.matched)
         candidates = self._in_language(found.matched, lang)
-        total = len(candidates)
         months, sources = self._months(candidates), self._sources(candidates)
+        duplicates = self.a.columns.near_duplicates() if fold else None
+        total = len(candidates) if duplicates is None else len(np.unique(duplicates[candidates]))
         depth = offset + limit
+        # Enough ordered for ``depth`` results left once near-duplicates are folded.
+        ordered_depth = depth + len(candidates) - total
         terms = plan.terms(self._bare_docs)
         if sort == "relevance":
-            candidates = self._ordered(plan, found, candidates, terms, lang, query_lang, depth)
+            ordered = self._ordered(plan, found, candidates, terms, lang, query_lang, ordered_depth)
         else:
-            candidates = self._by_date(candidates, found.score, newest=sort == "newest", depth=depth)
-        docs = candidates[offset:depth]
+            ordered = self._by_date(candidates, found.score, newest=sort == "newest",
+                                    depth=ordered_depth)
+        docs = ordered[offset:depth]
+        similar: list[list[int]] = [[] for _ in range(len(docs))]
+        if duplicates is not None:
+            docs, similar = _folded(ordered, candidates, duplicates, found.score, offset, depth)
         matched_terms = [self._terms_in(int(d), terms) for d in docs]
         return Ranked([int(d) for d in docs], [float(found.score[d]) for d in docs], total,
-                      languages, months, sources, matched_terms, self.budget.cut)
+                      languages, months, sources, matched_terms, similar, self.budget.cut)
 
     def _match(self, plan: Plan) -> _Found:
         """Every document holding a word of the query, its score, and how many words it holds."""
@@ -428,6 +438,21 @@ class Ranker:
         ids, _ = self.a.terms.postings(fieldname, text)
         i = int(np.searchsorted(ids, docnum))
         return len(ids) if i < len(ids) and int(ids[i]) == docnum else 0
+
+
+def _folded(ordered: np.ndarray, candidates: np.ndarray, duplicates: np.ndarray, score: np.ndarray,
+            offset: int, depth: int) -> tuple[np.ndarray, list[list[int]]]:
+    """Results ``offset`` to ``depth`` of ``ordered`` with each group of near-duplicates
+    (``duplicates``: every document's group) shown once, where its first stands; and for
+    each, the others of its group among the candidates, best scored first."""
+    _, first = np.unique(duplicates[ordered], return_index=True)
+    docs = ordered[np.sort(first)][offset:depth]
+    groups = duplicates[candidates]
+    similar = []
+    for doc in docs.tolist():
+        members = candidates[(groups == duplicates[doc]) & (candidates != doc)]
+        similar.append(members[np.argsort(-score[members], kind="stable")].tolist())
+    return docs, similar
 
 
 def _family(fieldname: str) -> tuple[str, str]:

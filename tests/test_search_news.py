@@ -238,3 +238,97 @@ def test_an_unaccented_vietnamese_query_ranks_vietnamese_above_a_german_page_wit
         engine.add(MIXED)
         assert engine.search("an ninh hat nhan")[0].lang == "vi"
         assert engine.search("hello world")[0].id == "en1"
+
+
+# -- near-duplicates folded ----------------------------------------------------------------------
+
+STORY = (
+    "Hội nghị thượng đỉnh về an ninh hạt nhân khai mạc sáng nay tại Hà Nội với sự tham dự của "
+    "lãnh đạo hơn ba mươi quốc gia. Các đại biểu thảo luận về việc kiểm soát vật liệu phóng xạ, "
+    "hợp tác đào tạo chuyên gia và chia sẻ thông tin giữa các cơ quan quản lý. Bộ trưởng Bộ Khoa "
+    "học và Công nghệ cho biết Việt Nam sẽ tiếp tục hoàn thiện khung pháp lý về an toàn bức xạ. "
+    "Nhiều chuyên gia quốc tế đánh giá cao nỗ lực của nước chủ nhà trong việc tổ chức hội nghị. "
+    "Phiên bế mạc dự kiến diễn ra vào chiều mai với tuyên bố chung của các nước tham gia."
+)
+OTHER = (
+    "Giá cà phê robusta trên sàn London tăng mạnh trong tuần qua do lo ngại nguồn cung từ Việt "
+    "Nam giảm vì thời tiết khô hạn kéo dài ở Tây Nguyên. Các thương lái cho biết nông dân đang "
+    "giữ hàng chờ giá lên thêm, trong khi nhu cầu của các nhà rang xay châu Âu vẫn ổn định. "
+    "Hiệp hội cà phê dự báo sản lượng niên vụ tới có thể thấp hơn năm ngoái khoảng mười phần trăm."
+)
+COPIES = [
+    {"id": "story", "lang": "vi", "date": "2026-11-03", "url": "https://vnexpress.net/a",
+     "title": "Khai mạc hội nghị an ninh hạt nhân", "text": STORY},
+    {"id": "story-copy", "lang": "vi", "date": "2026-11-03", "url": "https://baomoi.com/b",
+     "title": "Hội nghị an ninh hạt nhân khai mạc tại Hà Nội", "text": STORY + " Theo TTXVN."},
+    {"id": "story-amp", "lang": "vi", "date": "2026-11-03", "url": "https://amp.vnexpress.net/a",
+     "title": "Khai mạc hội nghị an ninh hạt nhân", "text": STORY},
+    {"id": "other", "lang": "vi", "date": "2026-11-04", "title": "Giá cà phê tăng", "text": OTHER},
+    {"id": "brief-1", "lang": "vi", "title": "Tin ngắn", "text": "Hội nghị an ninh hạt nhân."},
+    {"id": "brief-2", "lang": "vi", "title": "Tin ngắn", "text": "Hội nghị an ninh hạt nhân."},
+]
+
+
+@pytest.fixture(scope="module")
+def copies():
+    engine = Engine.in_memory()
+    engine.add(COPIES)
+    yield engine
+    engine.close()
+
+
+def test_copies_of_one_story_show_once_with_the_others_as_similar(copies):
+    results = copies.search("an ninh hạt nhân")
+    shown = [hit.id for hit in results]
+    story = [hit for hit in results if hit.id in ("story", "story-copy", "story-amp")]
+    assert len(story) == 1, shown
+    assert sorted(story[0].similar + [story[0].id]) == ["story", "story-amp", "story-copy"]
+    assert "other" not in story[0].similar
+    assert results.total == len(shown) == 3  # the story, and the two briefs (too short to fold)
+
+
+def test_folding_keeps_the_best_placed_copy_and_can_be_turned_off(copies):
+    unfolded = copies.search("an ninh hạt nhân", fold=False)
+    assert unfolded.total == 5 and all(hit.similar == [] for hit in unfolded)
+    first_copy = next(h.id for h in unfolded if h.id.startswith("story"))
+    folded = copies.search("an ninh hạt nhân")
+    assert next(h.id for h in folded if h.id.startswith("story")) == first_copy
+    by_date = copies.search("date:2026-11")
+    assert len(by_date) == 2 and by_date[0].id == "other" and len(by_date[1].similar) == 2
+
+
+def test_a_different_story_is_not_folded_with_the_first():
+    with Engine.in_memory() as engine:
+        engine.add([COPIES[0], COPIES[3]])
+        assert all(hit.similar == [] for hit in engine.search("lang:vi"))
+
+
+def test_a_deleted_copy_is_no_longer_similar(copies):
+    with Engine.in_memory() as engine:
+        engine.add(COPIES[:3])
+        engine.delete("story-copy")
+        (hit,) = engine.search("an ninh hạt nhân").hits
+        assert sorted([hit.id] + hit.similar) == ["story", "story-amp"]
+
+
+def test_the_command_and_the_api_give_the_similar_ids(copies, tmp_path):
+    data = create_app({"ENGINE": copies, "TESTING": True}).test_client().get(
+        "/api/search?q=lang:vi").get_json()
+    assert any(len(hit["similar"]) == 2 for hit in data["hits"])
+    unfolded = create_app({"ENGINE": copies, "TESTING": True}).test_client().get(
+        "/api/search?q=lang:vi&fold=0").get_json()
+    assert unfolded["total"] == 6 and all(hit["similar"] == [] for hit in unfolded["hits"])
+    with Engine.create(tmp_path / "ix") as engine:
+        engine.add(COPIES)
+    out = CliRunner().invoke(main, ["--index", str(tmp_path / "ix"), "query", "lang:vi"])
+    assert "+2 similar" in out.output
+
+
+@pytest.mark.parametrize("ui, label", [("en", "2 similar articles"), ("vi", "2 bài tương tự"),
+                                       ("ru", "2 похожие статьи")])
+def test_the_page_lists_the_similar_articles_under_their_copy(copies, ui, label):
+    page = create_app({"ENGINE": copies, "TESTING": True}).test_client().get(
+        f"/search?q=an+ninh+hạt+nhân&ui={ui}").get_data(as_text=True)
+    assert label in page and "<details" in page
+    assert page.count("Hội nghị an ninh hạt nhân khai mạc tại Hà Nội") + page.count(
+        "Khai mạc hội nghị an ninh hạt nhân") >= 3

@@ -69,16 +69,20 @@ PLURALS: dict[str, dict[str, dict[str, str]]] = {
     "en": {
         "results": {"one": "{n} result in {ms} ms", "other": "{n} results in {ms} ms"},
         "documents": {"one": "{n} document", "other": "{n} documents"},
+        "similar": {"one": "{n} similar article", "other": "{n} similar articles"},
     },
     "vi": {
         "results": {"other": "{n} kết quả trong {ms} ms"},
         "documents": {"other": "{n} tài liệu"},
+        "similar": {"other": "{n} bài tương tự"},
     },
     "ru": {
         "results": {"one": "{n} результат за {ms} мс", "few": "{n} результата за {ms} мс",
                     "many": "{n} результатов за {ms} мс", "other": "{n} результата за {ms} мс"},
         "documents": {"one": "{n} документ", "few": "{n} документа", "many": "{n} документов",
                       "other": "{n} документа"},
+        "similar": {"one": "{n} похожая статья", "few": "{n} похожие статьи",
+                    "many": "{n} похожих статей", "other": "{n} похожей статьи"},
     },
 }
 

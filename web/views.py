@@ -54,7 +54,13 @@ def _context() -> dict[str, Any]:
             "limits": LIMITS, "sorts": SORTS, "search_url": search_url,
             "plural": lambda key, n, **values: plural(ui, key, n, **values),
             "long_date": lambda iso: long_date(ui, iso),
-            "histogram": lambda months: histogram(ui, months)}
+            "histogram": lambda months: histogram(ui, months), "documents": documents}
+
+
+def documents(ids: list[str]) -> list[Any]:
+    """The documents of ``ids`` that are still in the index (a result's near-duplicates)."""
+    views = (engine().document(doc_id) for doc_id in ids)
+    return [view for view in views if view is not None]
 
 
 #: Bars the date histogram shows at most by month; with more months it counts years.
@@ -113,7 +119,9 @@ def _run_search() -> tuple[str, str | None, Any]:
     limit = _int_arg("limit", current_app.config["RESULTS_PER_PAGE"], 1, LIMITS.max_limit)
     page = _int_arg("page", 1, 1, LIMITS.max_depth)
     sort = request.args.get("sort") or "relevance"
-    results = engine().search(q, lang=lang, limit=limit, page=page, sort=sort) if q.strip() else None
+    fold = request.args.get("fold", "1").lower() not in ("0", "false", "no", "off")
+    results = (engine().search(q, lang=lang, limit=limit, page=page, sort=sort, fold=fold)
+               if q.strip() else None)
     return q, lang, results
 
 

@@ -26,6 +26,9 @@ What of W3 (whoosh-reloaded 2.7.x) the project relies on, file by file of a segm
 ``_<field>_len.col`` lengths
     One byte per document (Whoosh's ``length_to_byte``), read in one piece by
     :func:`reading.field_lengths`.
+``.simhash.col`` fingerprints
+    A ``NumericColumn("Q")``: 8 bytes a document, big-endian, 0 past the last written;
+    read in one piece by :func:`reading.numbers`.
 stored fields and the table of contents
     Used only through Whoosh's public readers; the table of contents pickles each
     segment's codec, found again as ``index.codec.InliningCodec``.

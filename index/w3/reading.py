@@ -53,7 +53,7 @@ def field_lengths(reader: Any, fieldname: str) -> np.ndarray:
     # segment and a Russian field); its lengths are 0.
     if column is None:
         return np.zeros(n, dtype=np.float32)
-    return LENGTH_OF_BYTE[_length_bytes(column, n)]
+    return LENGTH_OF_BYTE[_fixed_width(column, n, np.dtype(np.uint8))]
 
 
 def decode_blocks(matcher: Any, block_offsets: list[int] | None = None,
@@ -182,16 +182,27 @@ def dictionary_postings(reader: Any, fieldname: str, text: str,
     return decode_blocks(m) if hasattr(m, "_read_data") else _generic_arrays(m)
 
 
-def _length_bytes(column: Any, n: int) -> np.ndarray:
-    """A lengths column's one byte per document, read in one piece when it is stored plainly."""
+def _fixed_width(column: Any, n: int, dtype: np.dtype) -> np.ndarray:
+    """A fixed-width column's values for ``n`` documents (``dtype`` as W3 packs them), read in
+    one piece when it is stored plainly; documents past its end hold 0 (the default)."""
     raw_file = getattr(column, "_dbfile", None)
     count = getattr(column, "_count", None)
-    if raw_file is not None and count is not None and getattr(column, "_fixedlen", 0) == 1:
-        raw = np.zeros(n, dtype=np.uint8)  # documents past the column's end have length 0
+    if raw_file is not None and count is not None and getattr(column, "_fixedlen", 0) == dtype.itemsize:
+        out = np.zeros(n, dtype=dtype)
         stored = min(count, n)
-        raw[:stored] = np.frombuffer(raw_file.get(column._basepos, stored), dtype=np.uint8)
-        return raw
-    return np.fromiter((column[i] for i in range(n)), dtype=np.uint8, count=n)
+        out[:stored] = np.frombuffer(raw_file.get(column._basepos, stored * dtype.itemsize), dtype=dtype)
+        return out
+    return np.fromiter((column[i] for i in range(n)), dtype=dtype, count=n)
+
+
+def numbers(reader: Any, fieldname: str) -> np.ndarray:
+    """Each document's value of a ``COLUMN(NumericColumn("Q"))`` field in one segment, as
+    unsigned 64-bit numbers (0 where a document has none)."""
+    n = reader.doc_count_all()
+    if not reader.has_column(fieldname):
+        return np.zeros(n, dtype=np.uint64)
+    column = reader.column_reader(fieldname, translate=False)
+    return _fixed_width(column, n, np.dtype(">u8")).astype(np.uint64)
 
 
 def _generic_arrays(matcher: Any) -> tuple[np.ndarray, np.ndarray]:

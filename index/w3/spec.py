@@ -6,7 +6,8 @@ from typing import Any
 
 import whoosh
 from whoosh.codec import whoosh3
-from whoosh.fields import ID, TEXT, Schema
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.writing import SegmentWriter
 
@@ -53,7 +54,8 @@ def broken() -> list[str]:
     from index.w3.codec import InliningCodec
 
     problems = _constants()
-    ix = RamStorage().create_index(Schema(id=ID(stored=True), body=TEXT(chars=True)))
+    ix = RamStorage().create_index(Schema(id=ID(stored=True), body=TEXT(chars=True),
+                                          number=COLUMN(NumericColumn("Q"))))
     writer = SegmentWriter(ix, codec=InliningCodec(blocklimit=2))
     problems += _lacking("a segment writer", writer, _WRITER)
     problems += _lacking("a W3 field writer", writer.fieldwriter, _FIELD_WRITER)
@@ -62,7 +64,7 @@ def broken() -> list[str]:
         postings_writer._new_block()  # sets a block's state, as starting a term does
     problems += _lacking("a W3 postings writer", postings_writer, _POSTINGS_WRITER)
     for i in range(5):
-        writer.add_document(id=str(i), body="common words and number%d" % i)
+        writer.add_document(id=str(i), body="common words and number%d" % i, number=i + 1)
     writer.commit()
     problems += _lacking("an index", ix, ("_segments",))
     with ix.reader() as reader:
@@ -75,4 +77,8 @@ def broken() -> list[str]:
         problems += _lacking("a W3 leaf matcher", matcher, _MATCHER)
         column = reader._perdoc._cached_reader(whoosh3._lenfield("body"), whoosh3.LENGTHS_COLUMN)
         problems += _lacking("a lengths column", column, _COLUMN)
+        numbers = reader.column_reader("number", translate=False)
+        problems += _lacking("a numeric column", numbers, _COLUMN)
+        if getattr(numbers, "_fixedlen", 0) != 8 or numbers[2] != 3:
+            problems.append("a numeric column no longer holds 8 bytes a document")
     return problems
