@@ -41,3 +41,6 @@ class Language:
     spellings: Callable[[str], tuple[str, ...]] | None = None
     #: Words of several syllables are also indexed whole, joined by this (``hạt_nhân``).
     joiner: str | None = None
+    #: A word as this language writes it, when it was typed with another keyboard layout or
+    #: input method (Telex for Vietnamese, the Latin layout for Russian); None when it was not.
+    retyped: Callable[[str], str | None] | None = None

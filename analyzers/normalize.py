@@ -81,6 +81,14 @@ def vietnamese_tone_placement(syllable: str) -> str:
     return placed if len(placed) == len(syllable) else syllable
 
 
+def is_syllable(word: str) -> bool:
+    """Whether a lower-case word can be one Vietnamese syllable: its vowels stand together
+    (``trường``, ``nhân``; not ``security``)."""
+    decomposed = unicodedata.normalize("NFD", word)
+    bare = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
+    return bool(bare) and bare.isalpha() and _tone_index(bare) is not None
+
+
 def _tone_index(bare: str) -> int | None:
     """Index of the letter that carries the tone in a toneless syllable."""
     positions = [i for i, ch in enumerate(bare) if ch in _VOWELS]

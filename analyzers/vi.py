@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import pickle
+import unicodedata
 from functools import lru_cache
 from typing import Any, Iterator, NamedTuple
 
@@ -22,7 +23,8 @@ from whoosh.analysis import Analyzer
 
 from analyzers.base import WORD, FoldFilter, SpanTokenizer
 from analyzers.language import Language
-from analyzers.normalize import vietnamese_spellings, vietnamese_surface, vietnamese_tone_placement
+from analyzers.normalize import (is_syllable, vietnamese_spellings, vietnamese_surface,
+                                 vietnamese_tone_placement)
 
 #: What the segmenter sees: words, and punctuation as its own tokens (context for the model).
 _SEGMENT_UNIT = regex.compile(r"[\p{L}\p{N}\p{M}]+|[^\s\p{L}\p{N}\p{M}]")
@@ -110,12 +112,13 @@ def segment(text: str) -> tuple[tuple[tuple[int, int], ...], ...]:
     """Words of ``text`` as tuples of syllable spans ``(start, end)``.
 
     Cached for the last few texts: the marked and the folded fields of one
-    document share one segmentation. A sentence without a Latin letter (a Russian
-    or Chinese query searched in the Vietnamese fields too) has nothing for the
-    model to join: each of its words stands alone, and the model is not loaded for it.
+    document share one segmentation. A sentence of one word, or without a Latin letter
+    (a Russian or Chinese query searched in the Vietnamese fields too), has nothing for
+    the model to join: each of its words stands alone, and the model is not loaded for it.
     """
     sentences = _sentences(text)
-    is_latin = [any(_LATIN.search(u[0]) for u in s) for s in sentences]
+    # A sentence of one unit is one word: nothing for the model to join (a word looked up alone).
+    is_latin = [len(s) > 1 and any(_LATIN.search(u[0]) for u in s) for s in sentences]
     tagged: Iterator[list[str]] = iter(())
     if any(is_latin):
         model = _tagger()
@@ -172,5 +175,40 @@ def vietnamese_folded() -> Analyzer:
     return VietnameseTokenizer() | FoldFilter()
 
 
+#: Telex, the common way to type Vietnamese on a Latin keyboard: doubled letters and ``w``
+#: make the marked vowels and ``đ``, a letter after the vowel the tone.
+_TELEX_LETTERS = (("dd", "đ"), ("uwow", "ươ"), ("uow", "ươ"), ("aa", "â"), ("aw", "ă"), ("ee", "ê"),
+                  ("oo", "ô"), ("ow", "ơ"), ("uw", "ư"), ("w", "ư"))
+_TELEX_TONES = {"s": "\u0301", "f": "\u0300", "r": "\u0309", "x": "\u0303", "j": "\u0323"}
+_TELEX_VOWEL = regex.compile(r"[aeiouyâăêôơư]")
+
+
+def from_telex(word: str) -> str | None:
+    """A word typed in Telex as Vietnamese writes it (``nhaan`` -> ``nhân``, ``hajt`` ->
+    ``hạt``); None when it has no Telex keys, or does not make a syllable."""
+    lower = word.lower()
+    if not lower.isascii() or not lower.isalpha():
+        return None
+    out = lower
+    for keys, letter in _TELEX_LETTERS:
+        out = out.replace(keys, letter)
+    first_vowel = _TELEX_VOWEL.search(out)
+    tone = None
+    if first_vowel:
+        # Vietnamese syllables end in c, ch, m, n, ng, nh, p or t: s, f, r, x, j after the
+        # vowel are tone keys.
+        after = out[first_vowel.start():]
+        tone_keys = [ch for ch in after if ch in _TELEX_TONES]
+        if len(tone_keys) == 1:
+            tone = _TELEX_TONES[tone_keys[0]]
+            out = out[:first_vowel.start()] + after.replace(tone_keys[0], "")
+    if out == lower or not first_vowel or not is_syllable(out):
+        return None
+    if tone:
+        at = list(_TELEX_VOWEL.finditer(out))[-1].end()
+        out = vietnamese_tone_placement(unicodedata.normalize("NFC", out[:at] + tone + out[at:]))
+    return out
+
+
 LANGUAGES = (Language("vi", vietnamese, folded=vietnamese_folded, function_words=FUNCTION_WORDS,
-                      spellings=vietnamese_spellings, joiner=JOINER),)
+                      spellings=vietnamese_spellings, joiner=JOINER, retyped=from_telex),)

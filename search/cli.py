@@ -204,6 +204,11 @@ def _print_report(report: IndexReport, merged: tuple[int, int] | None, as_json: 
 
 
 def _print_results(results: Results) -> None:
+    if results.corrected:
+        click.echo(f"Showing results for {results.suggestion!r}. Search instead for "
+                   f"{results.query!r}: add --no-correct.")
+    elif results.suggestion:
+        click.echo(f"Did you mean {results.suggestion!r}?")
     if not results.hits:
         click.echo(f"No results for {results.query!r}.")
         return
@@ -237,17 +242,19 @@ def _print_results(results: Results) -> None:
               help="The order: by relevance, or by date (undated documents last).")
 @click.option("--fold/--no-fold", default=True, show_default=True,
               help="Show near-duplicate documents once, with how many others there are.")
+@click.option("--correct/--no-correct", default=True, show_default=True,
+              help="When the query finds nothing, show what its spelling correction finds.")
 @click.option("--json", "as_json", is_flag=True, help="The result as JSON (as the web API).")
 @index_option
 @click.pass_context
 def query_cmd(ctx: click.Context, text: tuple[str, ...], lang: str | None, limit: int,
-              page: int, sort: str, fold: bool, as_json: bool) -> None:
+              page: int, sort: str, fold: bool, correct: bool, as_json: bool) -> None:
     """Search the index. Filters alone (`lang:ru date:2026-11 source:rt.com`) list what they
     let through, newest first."""
     try:
         with _open(ctx) as engine:
             results = engine.search(" ".join(text), lang=lang, limit=limit, page=page, sort=sort,
-                                    fold=fold)
+                                    fold=fold, correct=correct)
     except SearchError as exc:
         _fail(exc)
     if as_json:

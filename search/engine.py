@@ -22,6 +22,7 @@ from search.builder import QueryBuilder
 from search.weights import Weights
 from search.query import parse
 from search.query_language import SHORT_WORDS, QueryLanguage
+from search.spelling import Speller
 from search.ranking import SORTS, Ranker
 from search.snippets import Snippet, make_snippet, mark_all
 
@@ -68,6 +69,11 @@ class Results:
     months: dict[str, int] = field(default_factory=dict)
     #: Results per source (:attr:`Hit.site`), most first.
     sources: dict[str, int] = field(default_factory=dict)
+    #: The query with its mistyped words corrected, when it found few results and the
+    #: correction finds some; None otherwise.
+    suggestion: str | None = None
+    #: True when the hits are the suggestion's: the query as typed found nothing.
+    corrected: bool = False
 
     def __iter__(self) -> Iterator[Hit]:
         return iter(self.hits)
@@ -117,6 +123,9 @@ def _since(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 2)
 
 
+#: A query with fewer results than this (holding all its words, for a short one) is checked
+#: for mistyped words.
+FEW_RESULTS = 3
 #: The rarest matched terms a snippet marks: frequent words add noise and cost.
 SNIPPET_TERMS = 12
 
@@ -145,6 +154,7 @@ class Engine:
                                 max_file_bytes=max_file_bytes, procs=procs)
         self._builder = QueryBuilder(store.ix.schema, weights)
         self._query_language_reader = QueryLanguage(store.ix.schema)
+        self._speller = Speller(store.ix.schema)
         self._arrays_cache: IndexArrays | None = None
         # Searches run one at a time. Each is Python and many small numpy calls that hand
         # the GIL back and forth: two threads searching at once each take over twice as
@@ -258,13 +268,17 @@ class Engine:
         return analysis_language(detect_language(text, sure=w.query_language_sure))
 
     def search(self, text: str, *, lang: str | None = None, limit: int = 10,
-               page: int = 1, sort: str = "relevance", fold: bool = True) -> Results:
+               page: int = 1, sort: str = "relevance", fold: bool = True,
+               correct: bool = True) -> Results:
         """Search. ``lang`` restricts to one language; ``page`` counts from 1; ``sort`` is
         ``relevance``, ``newest`` or ``oldest`` (documents without a date last). A query of
         filters alone (``lang:ru date:2026-11``) lists what they let through, newest first;
         no query at all in a date order lists every document. With ``fold``, near-duplicate
         documents show once, as the best placed of them, with the others' ids in
-        :attr:`Hit.similar` (and ``total`` counts them once).
+        :attr:`Hit.similar` (and ``total`` counts them once). A query that finds few
+        results is checked for mistyped words: :attr:`Results.suggestion` is the corrected
+        query, and when the typed one finds nothing its results are the correction's
+        (:attr:`Results.corrected`), unless ``correct`` is False.
 
         Safe to call from several threads; their searches run one at a time.
         """
@@ -279,10 +293,41 @@ class Engine:
             raise QueryError(f"page {page} is too deep: results stop at {MAX_DEPTH:,}; "
                              "refine the query instead")
         with self._searching:
-            return self._search(text, lang, limit, page, sort, fold, started)
+            results, complete = self._search(text, lang, limit, page, sort, fold, started)
+            if complete >= FEW_RESULTS and not self._retyped(text):
+                return results
+            return self._with_suggestion(results, lang, sort, fold, correct, started)
+
+    def _retyped(self, text: str) -> bool:
+        """Whether a word of the query reads as a word of the index typed with another keyboard
+        layout or input method (:meth:`Speller.retyped`)."""
+        arrays = self._arrays(self._store.searcher())
+        return self._speller.retyped(text, arrays.columns.live_counts("alang"),
+                                     arrays.terms.doc_frequency)
+
+    def _with_suggestion(self, results: Results, lang: str | None, sort: str, fold: bool,
+                         correct: bool, started: float) -> Results:
+        """``results``, or the corrected query's when the typed one found nothing, with the
+        correction proposed (when it finds something)."""
+        arrays = self._arrays(self._store.searcher())
+        suggestion = self._speller.suggest(results.query, arrays.columns.live_counts("alang"),
+                                           arrays.terms.doc_frequency, arrays.terms.locate)
+        if suggestion is None:
+            return results
+        fixed, _ = self._search(suggestion, lang, results.limit, results.page, sort, fold, started)
+        if not fixed.total:
+            return results
+        if results.total or not correct:
+            results.suggestion = suggestion
+            return results
+        fixed.query, fixed.suggestion, fixed.corrected = results.query, suggestion, True
+        return fixed
 
     def _search(self, text: str, lang: str | None, limit: int, page: int, sort: str, fold: bool,
-                started: float) -> Results:
+                started: float) -> tuple[Results, int]:
+        """One page of results, and how many hold every word of a short query, or any of a
+        longer one (``FEW_RESULTS`` for a query of filters, -1 for one of nothing: neither
+        is corrected)."""
         parsed = parse(text)
         lang = canonical_language(lang) or parsed.lang
         searcher = self._store.searcher()
@@ -293,7 +338,7 @@ class Engine:
             sort = "newest"  # filters alone list documents, and newest first
         # No words: filters, or a date order alone (the latest documents), list documents.
         if (parsed.empty and sort == "relevance") or not languages:
-            return Results(text, 0, page, limit, [], {}, _since(started), sort=sort)
+            return Results(text, 0, page, limit, [], {}, _since(started), sort=sort), -1
         plan = self._builder.build(parsed, languages, arrays.terms.doc_frequency)
         query_lang = self._query_language(parsed, arrays) if lang is None else None
         ranker = Ranker(arrays, self._builder.w)
@@ -303,8 +348,12 @@ class Engine:
                 for docnum, score, terms in zip(ranked.docnums, ranked.scores, ranked.matched)]
         for hit, similar in zip(hits, ranked.similar):
             hit.similar = [searcher.stored_fields(d)["id"] for d in similar]
-        return Results(text, ranked.total, page, limit, hits, ranked.languages, _since(started),
-                       ranked.partial, sort, ranked.months, ranked.sources)
+        # A short query is checked when few results hold all its words; a longer one (a
+        # question, rarely all in one document) when few results hold any.
+        short = len(text.split()) <= SHORT_WORDS
+        found = FEW_RESULTS if parsed.empty else ranked.complete if short else ranked.total
+        return (Results(text, ranked.total, page, limit, hits, ranked.languages, _since(started),
+                        ranked.partial, sort, ranked.months, ranked.sources), found)
 
     @staticmethod
     def _hit(searcher: Any, ranker: Ranker, docnum: int, score: float,

@@ -73,6 +73,8 @@ class Ranked:
     matched: list[list[tuple[str, str]]]
     #: For each returned document, its near-duplicates among the results, folded under it.
     similar: list[list[int]]
+    #: How many results hold every word of the query (in their language's analysis).
+    complete: int = 0
     #: Phrase matching ran out of its budget: some documents holding the phrase may be missing.
     partial: bool = False
 
@@ -194,8 +196,9 @@ class Ranker:
         if duplicates is not None:
             docs, similar = _folded(ordered, candidates, duplicates, found.score, offset, depth)
         matched_terms = [self._terms_in(int(d), terms) for d in docs]
+        complete = int((found.coverage[candidates] >= found.needed[self.alang[candidates]]).sum())
         return Ranked([int(d) for d in docs], [float(found.score[d]) for d in docs], total,
-                      languages, months, sources, matched_terms, similar, self.budget.cut)
+                      languages, months, sources, matched_terms, similar, complete, self.budget.cut)
 
     def _match(self, plan: Plan) -> _Found:
         """Every document holding a word of the query, its score, and how many words it holds."""

@@ -332,3 +332,103 @@ def test_the_page_lists_the_similar_articles_under_their_copy(copies, ui, label)
     assert label in page and "<details" in page
     assert page.count("Hội nghị an ninh hạt nhân khai mạc tại Hà Nội") + page.count(
         "Khai mạc hội nghị an ninh hạt nhân") >= 3
+
+
+# -- did you mean --------------------------------------------------------------------------------
+
+SPELLING = [
+    {"id": "ru1", "lang": "ru", "title": "Ядерная безопасность",
+     "text": "Переговоры о ядерной безопасности продолжились. Сейсмические станции работают."},
+    {"id": "ru2", "lang": "ru", "title": "Безопасность на дорогах",
+     "text": "Безопасность движения обсудили в Москве. Сейсмические данные опубликованы."},
+    {"id": "en1", "lang": "en", "title": "Nuclear security talks",
+     "text": "Talks on nuclear security resumed in Vienna."},
+    {"id": "en2", "lang": "en", "title": "Nuclear energy", "text": "Nuclear energy grows in Asia."},
+    {"id": "vi1", "lang": "vi", "title": "An ninh hạt nhân",
+     "text": "Hội nghị về an ninh hạt nhân khai mạc. Nhà máy điện hạt nhân được kiểm tra."},
+    {"id": "vi2", "lang": "vi", "title": "Năng lượng hạt nhân",
+     "text": "Năng lượng hạt nhân và an ninh hạt nhân được bàn tại hội nghị."},
+]
+
+
+@pytest.fixture(scope="module")
+def speller():
+    engine = Engine.in_memory()
+    engine.add(SPELLING)
+    yield engine
+    engine.close()
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("безопастность", "безопасность"),     # Russian, a letter changed
+    ("nuclaer", "nuclear"),                 # English, two letters swapped
+    ("ctqcvbxtcrbt", "сейсмические"),       # Russian typed with the Latin layout on
+    ("lang:ru безопастность", "lang:ru безопасность"),  # filters are kept as they are
+])
+def test_a_query_that_finds_nothing_shows_what_its_correction_finds(speller, typed, meant):
+    results = speller.search(typed)
+    assert results.corrected and results.suggestion == meant and results.total > 0
+    assert results.query == typed
+    as_typed = speller.search(typed, correct=False)
+    assert as_typed.total == 0 and not as_typed.corrected and as_typed.suggestion == meant
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("nuclaer security", "nuclear security"),     # the other word still finds something
+    ("an ninh hajt nhaan", "an ninh hạt nhân"),   # Vietnamese typed in Telex
+    ("an ninh hạt nhăn", "an ninh hạt nhân"),     # one syllable with the wrong mark
+])
+def test_a_query_that_finds_a_little_is_offered_its_correction(speller, typed, meant):
+    results = speller.search(typed)
+    assert results.suggestion == meant and not results.corrected and results.total > 0
+
+
+@pytest.mark.parametrize("query", ["ядерная безопасность", "nuclear security", "an ninh hạt nhân",
+                                   "an ninh hat nhan", "lang:ru"])
+def test_a_query_spelt_right_gets_no_suggestion(speller, query):
+    results = speller.search(query)
+    assert results.suggestion is None and not results.corrected
+
+
+def test_nothing_near_is_no_suggestion(speller):
+    results = speller.search("qqxqzv")
+    assert results.total == 0 and results.suggestion is None
+
+
+def test_a_correction_follows_the_index_as_it_changes():
+    with Engine.in_memory() as engine:
+        engine.add(SPELLING)
+        assert engine.search("nuclaer").suggestion == "nuclear"
+        engine.delete("en1", "en2")
+        assert engine.search("nuclaer").suggestion is None
+        engine.add([{"id": f"n{i}", "lang": "en", "title": "Nuclear", "text": "nuclear power"}
+                    for i in range(2)])
+        assert engine.search("nuclaer").suggestion == "nuclear"
+
+
+def test_the_command_and_the_api_report_the_correction(speller, tmp_path):
+    data = create_app({"ENGINE": speller, "TESTING": True}).test_client().get(
+        "/api/search?q=nuclaer").get_json()
+    assert data["suggestion"] == "nuclear" and data["corrected"] is True and data["hits"]
+    as_typed = create_app({"ENGINE": speller, "TESTING": True}).test_client().get(
+        "/api/search?q=nuclaer&correct=0").get_json()
+    assert as_typed["corrected"] is False and as_typed["total"] == 0
+    with Engine.create(tmp_path / "ix") as engine:
+        engine.add(SPELLING)
+    out = CliRunner().invoke(main, ["--index", str(tmp_path / "ix"), "query", "nuclaer"])
+    assert "Showing results for 'nuclear'" in out.output and "Nuclear" in out.output
+    offered = CliRunner().invoke(main, ["--index", str(tmp_path / "ix"), "query", "nuclaer", "security"])
+    assert "Did you mean 'nuclear security'?" in offered.output
+
+
+@pytest.mark.parametrize("ui, showing, instead", [
+    ("en", "Showing results for", "Search instead for"),
+    ("vi", "Đang hiển thị kết quả cho", "Tìm chính xác"),
+    ("ru", "Показаны результаты по запросу", "Искать вместо этого"),
+])
+def test_the_page_says_whose_results_it_shows_and_links_the_query_as_typed(speller, ui, showing, instead):
+    client = create_app({"ENGINE": speller, "TESTING": True}).test_client()
+    page = client.get(f"/search?q=безопастность&ui={ui}").get_data(as_text=True)
+    assert showing in page and instead in page and "correct=0" in page
+    as_typed = client.get(f"/search?q=безопастность&ui={ui}&correct=0").get_data(as_text=True)
+    assert showing not in as_typed and "безопасность</strong>" in as_typed

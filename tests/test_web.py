@@ -64,7 +64,7 @@ def test_long_query_and_bad_page_are_400_with_a_message(client):
 def test_api_search_json_shape(client):
     data = client.get("/api/search?q=ядерная+безопасность").get_json()
     assert set(data) == {"query", "total", "page", "limit", "took_ms", "languages", "hits", "partial",
-                         "sort", "months", "sources"}
+                         "sort", "months", "sources", "suggestion", "corrected"}
     top = data["hits"][0]
     assert top["lang"] == "ru" and ["ядерной", True] in top["snippet"]
 

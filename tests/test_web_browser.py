@@ -23,6 +23,16 @@ HOSTILE = [
              "\" onfocus=\"window.__injected = 6",
      "url": "https://example.org/\" onclick=\"window.__injected = 7"},
 ]
+#: One story published twice, under two headlines: the page folds them into one result.
+_STORY = ("Quokka researchers counted the island's population again this spring and found that "
+          "the colony has grown steadily since the last survey, thanks to fewer foxes and a wet "
+          "winter that left plenty of grass. The team plans a longer study of how the animals "
+          "share shelter during the hottest weeks, when they gather under the same few shrubs. "
+          "Volunteers will help with the counting, and the results are due before the summer.")
+COPIES = [{"id": "quokka-1", "lang": "en", "date": "2026-03-01", "title": "Quokka numbers grow",
+           "text": _STORY},
+          {"id": "quokka-2", "lang": "en", "date": "2026-03-02", "title": "More quokkas on the island",
+           "text": _STORY}]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
                   "--no-first-run", "--disable-background-networking",
@@ -44,7 +54,7 @@ def server(tmp_path_factory):
     path = tmp_path_factory.mktemp("browser") / "ix"
     with Engine.create(path) as engine:
         engine.index_paths([SEEDS, SAMPLES])
-        engine.add(HOSTILE)
+        engine.add(HOSTILE + COPIES)
     from waitress.server import create_server
 
     with socket.socket() as s:
@@ -160,4 +170,38 @@ def test_browse_sort_and_narrow_by_month_and_source_in_each_interface_language(s
     page.wait_for_selector("ol.hits")
     assert page.get_by_role("searchbox").input_value().endswith("source:" + site)
     page.screenshot(path=str(ARTIFACTS / f"browse-{ui}.png"), full_page=True)
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+_SPELLING = {"en": ("Showing results for", "Search instead for", "1 similar article"),
+             "vi": ("Đang hiển thị kết quả cho", "Tìm chính xác", "1 bài tương tự"),
+             "ru": ("Показаны результаты по запросу", "Искать вместо этого", "1 похожая статья")}
+
+
+@pytest.mark.parametrize("ui", ["en", "vi", "ru"])
+def test_a_misspelt_query_shows_the_correction_and_copies_fold_under_one_result(server, page, ui):
+    showing, instead, similar = _SPELLING[ui]
+    page.goto(f"{server}/search?q=quokkas+islnd&ui={ui}")
+    page.wait_for_selector("ol.hits")
+    # "islnd" finds nothing alone, but the query finds something: the correction is offered.
+    offered = page.locator("p.spelling a")
+    assert offered.inner_text() == "quokkas island"
+    offered.click()
+    page.wait_for_selector("ol.hits")
+    assert page.get_by_role("searchbox").input_value() == "quokkas island"
+    # The two copies are one result, with the other one under it.
+    quokka = page.locator("li.hit", has_text="quokka").first
+    summary = quokka.locator("details.similar summary")
+    assert summary.inner_text() == similar
+    summary.click()
+    others = quokka.locator("details.similar ul li a").first
+    assert others.is_visible() and "quokka" in others.get_attribute("href")
+    # A query that finds nothing as typed shows the correction's results, and says so.
+    page.goto(f"{server}/search?q=quokkaz&ui={ui}")
+    page.wait_for_selector("ol.hits")
+    assert showing in page.locator("p.spelling").inner_text()
+    page.locator("p.spelling a", has_text="quokkaz").click()
+    page.wait_for_selector("section.results")
+    assert "correct=0" in page.url and page.locator("ol.hits").count() == 0
+    page.screenshot(path=str(ARTIFACTS / f"spelling-{ui}.png"), full_page=True)
     assert page.errors == []  # type: ignore[attr-defined]

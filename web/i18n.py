@@ -26,6 +26,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "ui_language": "Interface language",
         "sort": "Order", "relevance": "Relevance", "newest": "Newest", "oldest": "Oldest",
         "months": "Date", "sources": "Source", "latest": "Latest", "all_dates": "All dates",
+        "showing_for": "Showing results for", "search_instead": "Search instead for",
+        "did_you_mean": "Did you mean",
     },
     "vi": {
         "title": "Tìm kiếm", "placeholder": "Tìm tin tức và tài liệu", "search": "Tìm",
@@ -43,6 +45,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "ui_language": "Ngôn ngữ giao diện",
         "sort": "Sắp xếp", "relevance": "Liên quan", "newest": "Mới nhất", "oldest": "Cũ nhất",
         "months": "Ngày", "sources": "Nguồn", "latest": "Mới nhất", "all_dates": "Mọi ngày",
+        "showing_for": "Đang hiển thị kết quả cho", "search_instead": "Tìm chính xác",
+        "did_you_mean": "Có phải bạn muốn tìm",
     },
     "ru": {
         "title": "Поиск", "placeholder": "Поиск по новостям и документам", "search": "Найти",
@@ -61,6 +65,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "sort": "Порядок", "relevance": "По релевантности", "newest": "Сначала новые",
         "oldest": "Сначала старые", "months": "Дата", "sources": "Источник", "latest": "Последние",
         "all_dates": "Все даты",
+        "showing_for": "Показаны результаты по запросу", "search_instead": "Искать вместо этого",
+        "did_you_mean": "Возможно, вы имели в виду",
     },
 }
 

@@ -113,15 +113,20 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     return value
 
 
+def _flag(name: str) -> bool:
+    """A yes-or-no parameter, yes unless given as 0, false, no or off."""
+    return request.args.get(name, "1").lower() not in ("0", "false", "no", "off")
+
+
 def _run_search() -> tuple[str, str | None, Any]:
     q = request.args.get("q", "")
     lang = request.args.get("lang") or None
     limit = _int_arg("limit", current_app.config["RESULTS_PER_PAGE"], 1, LIMITS.max_limit)
     page = _int_arg("page", 1, 1, LIMITS.max_depth)
     sort = request.args.get("sort") or "relevance"
-    fold = request.args.get("fold", "1").lower() not in ("0", "false", "no", "off")
-    results = (engine().search(q, lang=lang, limit=limit, page=page, sort=sort, fold=fold)
-               if q.strip() else None)
+    fold, correct = _flag("fold"), _flag("correct")
+    results = (engine().search(q, lang=lang, limit=limit, page=page, sort=sort, fold=fold,
+                               correct=correct) if q.strip() else None)
     return q, lang, results
 
 
