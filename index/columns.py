@@ -26,6 +26,7 @@ class DocumentColumns:
         self._norms: dict[tuple[str, float, float], np.ndarray] = {}
         self._months: tuple[list[str], np.ndarray] | None = None
         self._duplicates: np.ndarray | None = None
+        self._copies: np.ndarray | None = None
 
     @property
     def alive(self) -> np.ndarray:
@@ -120,3 +121,10 @@ class DocumentColumns:
             fingerprints[~self.alive] = 0
             self._duplicates = near_duplicate_groups(fingerprints)
         return self._duplicates
+
+    def copies(self) -> np.ndarray:
+        """True for each document with a near-duplicate in the index (its group has two or more)."""
+        if self._copies is None:
+            groups = self.near_duplicates()
+            self._copies = np.bincount(groups, minlength=len(groups))[groups] > 1
+        return self._copies

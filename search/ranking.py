@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from math import log
-from typing import Container
+from typing import Callable, Container
 
 import numpy as np
 
@@ -180,25 +180,40 @@ class Ranker:
         languages = self._languages(found.matched)
         candidates = self._in_language(found.matched, lang)
         months, sources = self._months(candidates), self._sources(candidates)
-        duplicates = self.a.columns.near_duplicates() if fold else None
-        total = len(candidates) if duplicates is None else len(np.unique(duplicates[candidates]))
         depth = offset + limit
-        # Enough ordered for ``depth`` results left once near-duplicates are folded.
-        ordered_depth = depth + len(candidates) - total
         terms = plan.terms(self._bare_docs)
-        if sort == "relevance":
-            ordered = self._ordered(plan, found, candidates, terms, lang, query_lang, ordered_depth)
+
+        def order(deep: int) -> np.ndarray:
+            if sort == "relevance":
+                return self._ordered(plan, found, candidates, terms, lang, query_lang, deep)
+            return self._by_date(candidates, found.score, newest=sort == "newest", depth=deep)
+
+        similar: list[list[int]]
+        if fold:
+            total, docs, similar = self._folded_page(candidates, found.score, order, offset, depth)
         else:
-            ordered = self._by_date(candidates, found.score, newest=sort == "newest",
-                                    depth=ordered_depth)
-        docs = ordered[offset:depth]
-        similar: list[list[int]] = [[] for _ in range(len(docs))]
-        if duplicates is not None:
-            docs, similar = _folded(ordered, candidates, duplicates, found.score, offset, depth)
+            total, docs = len(candidates), order(depth)[offset:depth]
+            similar = [[] for _ in range(len(docs))]
         matched_terms = [self._terms_in(int(d), terms) for d in docs]
         complete = int((found.coverage[candidates] >= found.needed[self.alang[candidates]]).sum())
         return Ranked([int(d) for d in docs], [float(found.score[d]) for d in docs], total,
                       languages, months, sources, matched_terms, similar, complete, self.budget.cut)
+
+    def _folded_page(self, candidates: np.ndarray, score: np.ndarray,
+                     order: Callable[[int], np.ndarray], offset: int, depth: int
+                     ) -> tuple[int, np.ndarray, list[list[int]]]:
+        """The results' count and page with near-duplicates folded: the candidates are ordered
+        deep enough to leave ``depth`` groups (first as deep as twice the page, which almost
+        always does; else as deep as every copy asks)."""
+        duplicates = self.a.columns.near_duplicates()
+        # The candidates with a near-duplicate in the index: a few in a hundred.
+        copies = candidates[self.a.columns.copies()[candidates]]
+        folded_away = len(copies) - len(np.unique(duplicates[copies]))
+        for deep in dict.fromkeys((depth + min(folded_away, depth), depth + folded_away)):
+            docs, similar = _folded(order(deep), copies, duplicates, score, offset, depth)
+            if len(docs) >= depth - offset or deep >= len(candidates):
+                break
+        return len(candidates) - folded_away, docs, similar
 
     def _match(self, plan: Plan) -> _Found:
         """Every document holding a word of the query, its score, and how many words it holds."""
@@ -443,17 +458,18 @@ class Ranker:
         return len(ids) if i < len(ids) and int(ids[i]) == docnum else 0
 
 
-def _folded(ordered: np.ndarray, candidates: np.ndarray, duplicates: np.ndarray, score: np.ndarray,
+def _folded(ordered: np.ndarray, copies: np.ndarray, duplicates: np.ndarray, score: np.ndarray,
             offset: int, depth: int) -> tuple[np.ndarray, list[list[int]]]:
     """Results ``offset`` to ``depth`` of ``ordered`` with each group of near-duplicates
     (``duplicates``: every document's group) shown once, where its first stands; and for
-    each, the others of its group among the candidates, best scored first."""
+    each, the others of its group among the candidates (``copies``: those with a
+    near-duplicate in the index), best scored first."""
     _, first = np.unique(duplicates[ordered], return_index=True)
     docs = ordered[np.sort(first)][offset:depth]
-    groups = duplicates[candidates]
+    groups = duplicates[copies]
     similar = []
     for doc in docs.tolist():
-        members = candidates[(groups == duplicates[doc]) & (candidates != doc)]
+        members = copies[(groups == duplicates[doc]) & (copies != doc)]
         similar.append(members[np.argsort(-score[members], kind="stable")].tolist())
     return docs, similar
 

@@ -4,10 +4,11 @@ A word no language of the index holds is corrected to the likeliest word one edi
 (a letter left out, added, changed, or two swapped) that a language does hold, the one
 in most documents; or, first, to the word it makes when it was typed with another
 keyboard layout or input method (the language's ``retyped`` rule: Russian typed on the
-Latin layout, Vietnamese typed in Telex). A Vietnamese syllable with marks that makes a
-word with neither neighbour, where another tone or mark on it would, gets that mark
-(``hạt nhăn`` -> ``hạt nhân``). The vocabulary is the index's terms and their document
-frequencies, read when asked: it follows every update and deletion.
+Latin layout, Vietnamese typed in Telex). In a Vietnamese query typed with marks, a
+syllable that makes a word with neither neighbour, where another tone or mark on it
+would, gets that mark (``hạt nhăn``, ``hat nhân`` -> ``hạt nhân``). The vocabulary is the
+index's terms and their document frequencies, read when asked: it follows every update
+and deletion.
 """
 
 from __future__ import annotations
@@ -163,16 +164,16 @@ class Speller:
 
     def _marks(self, lang: str, syllables: list[str], fixed: Container[int],
                frequency: Frequency) -> dict[int, str]:
-        """In a language of syllables with marks (Vietnamese), syllables whose marks make a word
-        with neither neighbour, re-marked where another spelling does (in
-        :data:`MIN_DOCUMENTS` documents at least)."""
+        """In a language of syllables with marks (Vietnamese), typed with marks, the syllables
+        whose marks (or lack of them) make a word with neither neighbour, re-marked where
+        another spelling does (in :data:`MIN_DOCUMENTS` documents at least)."""
         rules = language(lang)
         field, joiner, spellings = body_field(lang), rules.joiner, rules.spellings
         out: dict[int, str] = {}
         if joiner is None or spellings is None:
             return out
         for i, syllable in enumerate(syllables):
-            if i in fixed or not has_diacritics(syllable) or syllable in rules.function_words:
+            if i in fixed or syllable in rules.function_words:
                 continue
             pairs = ([(syllables[i - 1], "")] if i > 0 else []) + \
                 ([("", syllables[i + 1])] if i + 1 < len(syllables) else [])

@@ -377,6 +377,7 @@ def test_a_query_that_finds_nothing_shows_what_its_correction_finds(speller, typ
     ("nuclaer security", "nuclear security"),     # the other word still finds something
     ("an ninh hajt nhaan", "an ninh hạt nhân"),   # Vietnamese typed in Telex
     ("an ninh hạt nhăn", "an ninh hạt nhân"),     # one syllable with the wrong mark
+    ("an ninh hat nhân", "an ninh hạt nhân"),     # one syllable without its mark
 ])
 def test_a_query_that_finds_a_little_is_offered_its_correction(speller, typed, meant):
     results = speller.search(typed)
