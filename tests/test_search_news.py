@@ -27,12 +27,17 @@ NEWS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def news():
+def _engine_of(docs):
+    """An engine in memory holding ``docs``, closed after its module's tests."""
     engine = Engine.in_memory()
-    engine.add(NEWS)
+    engine.add(docs)
     yield engine
     engine.close()
+
+
+@pytest.fixture(scope="module")
+def news():
+    yield from _engine_of(NEWS)
 
 
 def ids(results) -> list[str]:
@@ -271,10 +276,7 @@ COPIES = [
 
 @pytest.fixture(scope="module")
 def copies():
-    engine = Engine.in_memory()
-    engine.add(COPIES)
-    yield engine
-    engine.close()
+    yield from _engine_of(COPIES)
 
 
 def test_copies_of_one_story_show_once_with_the_others_as_similar(copies):
@@ -353,10 +355,7 @@ SPELLING = [
 
 @pytest.fixture(scope="module")
 def speller():
-    engine = Engine.in_memory()
-    engine.add(SPELLING)
-    yield engine
-    engine.close()
+    yield from _engine_of(SPELLING)
 
 
 @pytest.mark.parametrize("typed, meant", [
