@@ -12,6 +12,7 @@ from index import (
     IndexVersionError, IndexWriteError, Progress, QueryError, ReadError, SearchError)
 from index.limits import LIMITS, Limits
 from search.engine import DocumentView, Engine, Hit, Results, Stats
+from search.feed import atom
 from search.ranking import SORTS
 from search.weights import Weights
 
@@ -19,6 +20,6 @@ __all__ = [
     "LIMITS", "Document", "DocumentError", "DocumentView", "Engine", "Hit", "IndexExists",
     "IndexLocked", "IndexNotFound", "IndexReport", "IndexVersionError", "IndexWriteError",
     "Limits", "Progress", "QueryError", "ReadError", "Results", "SORTS", "SearchError", "Stats",
-    "Weights",
+    "Weights", "atom",
 ]
 __version__ = "0.1.0"

@@ -13,7 +13,8 @@ from typing import Any
 
 import click
 
-from search import LIMITS, SORTS, Engine, IndexReport, Progress, Results, SearchError, __version__
+from search import (LIMITS, SORTS, Engine, IndexReport, Progress, Results, SearchError, __version__,
+                    atom)
 
 APP_NAME = "polyglot-news-search"
 
@@ -245,22 +246,43 @@ def _print_results(results: Results) -> None:
 @click.option("--correct/--no-correct", default=True, show_default=True,
               help="When the query finds nothing, show what its spelling correction finds.")
 @click.option("--json", "as_json", is_flag=True, help="The result as JSON (as the web API).")
+@click.option("--format", "output", type=click.Choice(["text", "json", "atom"]), default="text",
+              show_default=True, help="How to print the result: atom is the feed `serve` gives "
+                                      "at /feed (newest first unless --sort says otherwise).")
+@click.option("--base-url", default="http://127.0.0.1:8000", show_default=True,
+              help="With --format atom: the address `search serve` is reached at, for the links.")
 @index_option
 @click.pass_context
 def query_cmd(ctx: click.Context, text: tuple[str, ...], lang: str | None, limit: int,
-              page: int, sort: str, fold: bool, correct: bool, as_json: bool) -> None:
+              page: int, sort: str, fold: bool, correct: bool, as_json: bool, output: str,
+              base_url: str) -> None:
     """Search the index. Filters alone (`lang:ru date:2026-11 source:rt.com`) list what they
     let through, newest first."""
+    query = " ".join(text)
+    if output == "atom" and ctx.get_parameter_source("sort") == click.core.ParameterSource.DEFAULT:
+        sort = "newest"
     try:
         with _open(ctx) as engine:
-            results = engine.search(" ".join(text), lang=lang, limit=limit, page=page, sort=sort,
-                                    fold=fold, correct=correct)
+            results = engine.search(query, lang=lang, limit=limit, page=page, sort=sort,
+                                    fold=fold, correct=correct and output != "atom")
     except SearchError as exc:
         _fail(exc)
-    if as_json:
+    if as_json or output == "json":
         click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
+    elif output == "atom":
+        click.echo(_atom(results, lang, base_url.rstrip("/")))
     else:
         _print_results(results)
+
+
+def _atom(results: Results, lang: str | None, base: str) -> str:
+    """The feed of ``results``, its links on the server at ``base``."""
+    from urllib.parse import quote, urlencode
+
+    args = urlencode({k: v for k, v in (("q", results.query), ("lang", lang)) if v})
+    return atom(results, title=results.query, self_url=f"{base}/feed?{args}",
+                page_url=f"{base}/search?{args}",
+                document_url=lambda hit: f"{base}/doc/{quote(hit.id, safe='')}")
 
 
 @main.command("stats")

@@ -11,7 +11,7 @@ from flask import (Blueprint, Response, abort, current_app, g, jsonify, make_res
                    render_template, request, url_for)
 from werkzeug.exceptions import HTTPException
 
-from search import LIMITS, SORTS, Engine, IndexNotFound, QueryError, SearchError
+from search import LIMITS, SORTS, Engine, IndexNotFound, QueryError, SearchError, atom
 
 from web.i18n import LANGUAGE_NAMES, STRINGS, choose, long_date, month_label, plural
 
@@ -228,3 +228,25 @@ def _base_url() -> str:
 def opensearch() -> Response:
     xml = render_template("opensearch.xml", search_url=_base_url() + url_for("search.search_page"))
     return Response(xml, mimetype="application/opensearchdescription+xml")
+
+
+#: Entries a feed holds.
+FEED_ENTRIES = 20
+
+
+@bp.route("/feed")
+def feed() -> Response:
+    """The Atom feed of a query (any query and filters the page takes), newest first."""
+    q = request.args.get("q", "")
+    if not q.strip():
+        raise QueryError("the feed needs a query: give ?q=words (or filters, such as lang:vi)")
+    lang = request.args.get("lang") or None
+    results = engine().search(q, lang=lang, limit=FEED_ENTRIES, sort=request.args.get("sort") or "newest",
+                              fold=_flag("fold"), correct=False)
+    base = _base_url()
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k in ("q", "lang", "sort")}
+    xml = atom(results, title=f"{q} · {g.t['title']}",
+               self_url=base + url_for("search.feed", **args),
+               page_url=base + url_for("search.search_page", **args),
+               document_url=lambda hit: base + url_for("search.doc_page", doc_id=hit.id))
+    return Response(xml, mimetype="application/atom+xml")
