@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
 import sys
+import threading
+import time
 from typing import Any
 
 import click
@@ -149,7 +153,8 @@ EXIT_SKIPPED = 3
 def index_cmd(ctx: click.Context, paths: tuple[str, ...], lang: str | None, rebuild: bool,
               wait: float, optimize: bool, procs: int, max_file_size: str, follow_links: bool,
               as_json: bool) -> None:
-    """Index files and folders (.txt .md .html .json .jsonl, and .json.gz .jsonl.gz).
+    """Index files and folders (.txt .md .html .json .jsonl .docx .odt .epub .eml .mbox, and
+    .json.gz .jsonl.gz).
 
     New and changed files are read, unchanged ones skipped, and the documents of files
     gone from a folder removed. A file that cannot be read is skipped and listed with
@@ -285,6 +290,41 @@ def _atom(results: Results, lang: str | None, base: str) -> str:
                 document_url=lambda hit: f"{base}/doc/{quote(hit.id, safe='')}")
 
 
+@main.command("watch")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--quiet-seconds", type=click.FloatRange(0.0), default=1.0, show_default=True,
+              help="How long files must be quiet after a change before they are indexed.")
+@click.option("--with-parent", is_flag=True, hidden=True,
+              help="Stop when the process that started this one ends (serve --watch).")
+@index_option
+@click.pass_context
+def watch_cmd(ctx: click.Context, paths: tuple[str, ...], quiet_seconds: float,
+              with_parent: bool) -> None:
+    """Keep the index current with files and folders: index them, then again whenever their
+    files change (new, edited, renamed or removed), until stopped (Ctrl+C)."""
+    from search.watch import Watcher
+
+    ctx.obj["wait"] = 60.0  # a pass waits for another writer rather than fail
+
+    def reported(report: IndexReport) -> None:
+        if report.added or report.updated or report.removed or report.failed:
+            skipped = f", {len(report.failed)} skipped" if report.failed else ""
+            click.echo(f"{report.added} added, {report.updated} updated, "
+                       f"{report.removed} removed{skipped}")
+            for path, reason in report.failed:
+                click.echo(f"  {path}: {reason}", err=True)
+
+    with _open(ctx, create=True) as engine:
+        click.echo(f"Watching {', '.join(paths)} for {ctx.obj['index']} (Ctrl+C stops)")
+        try:
+            Watcher(engine, paths, quiet=quiet_seconds, reported=reported).run(
+                _while_parent_lives() if with_parent else None)
+        except KeyboardInterrupt:
+            pass
+        except SearchError as exc:
+            _fail(exc)
+
+
 @main.command("stats")
 @click.option("--json", "as_json", is_flag=True)
 @index_option
@@ -350,12 +390,52 @@ def analyze_cmd(ctx: click.Context, text: tuple[str, ...], lang: str | None, as_
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in a browser.")
 @click.option("--base-url", help="The address people reach the server at, e.g. https://news.example "
                                  "(behind a proxy): written into the page browsers add as a search engine.")
+@click.option("--watch", "watched", multiple=True, type=click.Path(exists=True),
+              help="Also keep the index current with this folder (as `search watch`); repeatable.")
 @index_option
 @click.pass_context
 def serve_cmd(ctx: click.Context, host: str, port: int, workers: int, open_browser: bool,
-              base_url: str | None) -> None:
+              base_url: str | None, watched: tuple[str, ...]) -> None:
     """Serve the web interface (waitress)."""
     from web.serve import serve
+
+    watcher = _start_watching(ctx, watched) if watched else None
+    if watcher is not None:  # stopped by a signal too, the server ends its watcher
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        _serve(ctx, serve, host, port, workers, open_browser, base_url)
+    finally:
+        if watcher is not None:
+            watcher.terminate()
+            watcher.wait(timeout=30)
+
+
+def _while_parent_lives() -> threading.Event:
+    """An event set once the process that started this one is gone."""
+    parent, stop = os.getppid(), threading.Event()
+
+    def check() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        stop.set()
+
+    threading.Thread(target=check, name="watch-parent", daemon=True).start()
+    return stop
+
+
+def _start_watching(ctx: click.Context, watched: tuple[str, ...]) -> subprocess.Popen[bytes]:
+    """Catch the index up with ``watched`` now, then keep it current in a process of its own
+    (`search watch`): the server's searches see each of its commits."""
+    with _open(ctx, create=True) as engine:
+        report = engine.index_paths(watched)
+    click.echo(f"{report.added} added, {report.updated} updated, {report.removed} removed "
+               f"from {', '.join(watched)}; watching for changes")
+    return subprocess.Popen([sys.executable, "-m", "search.cli", "--index", ctx.obj["index"], "watch",
+                             "--with-parent", *watched], stdout=subprocess.DEVNULL)
+
+
+def _serve(ctx: click.Context, serve: Any, host: str, port: int, workers: int, open_browser: bool,
+           base_url: str | None) -> None:
 
     if host in ("0.0.0.0", "::", ""):
         click.echo(f"warning: listening on every address ({host!r}): anyone who can reach this "
