@@ -7,7 +7,9 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -41,13 +43,23 @@ def _watch(index: Path, folder: Path) -> subprocess.Popen:
          "--quiet-seconds", "0.3"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+@contextmanager
+def _watching(index: Path, folder: Path) -> Iterator[subprocess.Popen]:
+    """`search watch` running on ``folder``, stopped as Ctrl+C stops it."""
+    watcher = _watch(index, folder)
+    try:
+        yield watcher
+    finally:
+        watcher.send_signal(signal.SIGINT)
+        watcher.wait(timeout=30)
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify's timing is what is measured")
 def test_added_edited_renamed_and_removed_files_are_searchable_or_gone_within_seconds(tmp_path):
     folder, index = tmp_path / "news", tmp_path / "ix"
     folder.mkdir()
     (folder / "old.txt").write_text("Tin cũ\nHội nghị về an ninh hạt nhân năm ngoái.", encoding="utf-8")
-    watcher = _watch(index, folder)
-    try:
+    with _watching(index, folder):
         _eventually(index, "an ninh hạt nhân", {"old.txt"})
         (folder / "new.txt").write_text("Ядерная безопасность\nПереговоры продолжились.", encoding="utf-8")
         _eventually(index, "ядерная безопасность", {"new.txt"})
@@ -58,9 +70,6 @@ def test_added_edited_renamed_and_removed_files_are_searchable_or_gone_within_se
         _eventually(index, "quokka", {"renamed.txt"})
         (folder / "old.txt").unlink()
         _eventually(index, "an ninh hạt nhân", set())
-    finally:
-        watcher.send_signal(signal.SIGINT)
-        watcher.wait(timeout=30)
 
 
 def test_a_watcher_killed_at_any_moment_loses_nothing_the_next_one_does_not_redo(tmp_path):
@@ -73,12 +82,8 @@ def test_a_watcher_killed_at_any_moment_loses_nothing_the_next_one_does_not_redo
     watcher.kill()  # perhaps mid-pass
     watcher.wait(timeout=30)
     (folder / "late.txt").write_text("Tin muộn\nBản tin quokka muộn.", encoding="utf-8")
-    again = _watch(index, folder)
-    try:
+    with _watching(index, folder):
         _eventually(index, "quokka", {f"{i}.txt" for i in range(30)} | {"late.txt"})
-    finally:
-        again.send_signal(signal.SIGINT)
-        again.wait(timeout=30)
 
 
 def test_serve_with_watch_answers_with_files_added_while_it_runs(tmp_path):
