@@ -153,8 +153,8 @@ EXIT_SKIPPED = 3
 def index_cmd(ctx: click.Context, paths: tuple[str, ...], lang: str | None, rebuild: bool,
               wait: float, optimize: bool, procs: int, max_file_size: str, follow_links: bool,
               as_json: bool) -> None:
-    """Index files and folders (.txt .md .html .json .jsonl .docx .odt .epub .eml .mbox, and
-    .json.gz .jsonl.gz).
+    """Index files and folders (.txt .md .html .json .jsonl .docx .odt .epub .eml .mbox .rtf,
+    and .json.gz .jsonl.gz).
 
     New and changed files are read, unchanged ones skipped, and the documents of files
     gone from a folder removed. A file that cannot be read is skipped and listed with

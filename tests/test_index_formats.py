@@ -92,6 +92,11 @@ def folder(tmp_path):
     _docx(docs / "doklad.docx", "", ["Доклад о безопасности", RU])
     _odt(docs / "notes.odt", "Quokka notes", [EN])
     _epub(docs / "book.epub", "Sách hạt nhân", [("Chương một", VI), ("Глава два", RU)])
+    (docs / "bao-cao.rtf").write_text(
+        r"{\rtf1\ansi\ansicpg1251\uc1{\fonttbl{\f0 Times;}}\f0 \'C4\'EE\'EA\'EB\'E0\'E4 RTF\par "
+        + "".join(f"\\u{ord(c)}?" if ord(c) > 127 else c for c in VI) + "\\par "
+        + "".join(f"\\'{b:02x}" for b in "Ядерная безопасность".encode("cp1251")) + "\\par}",
+        encoding="ascii")
     (docs / "tip.eml").write_bytes(_eml("Tin nóng: an ninh hạt nhân", VI, "Nguồn tin <tip@vnexpress.net>",
                                         "Thu, 05 Nov 2026 09:00:00 +0700"))
     (docs / "press.mbox").write_bytes(
@@ -106,13 +111,14 @@ def test_every_kind_is_found_by_its_own_words_with_its_metadata(folder):
     with Engine.in_memory() as engine:
         report = engine.index_paths([folder])
         assert report.ok, report.failed
-        assert report.added == 8  # 2 Word, 1 OpenDocument, 2 chapters, 1 message, 2 in the mailbox
+        assert report.added == 9  # 2 Word, 1 OpenDocument, 2 chapters, 1 message, 2 in the mailbox, 1 RTF
         vi = engine.search("an ninh hạt nhân")
-        assert {h.path for h in vi} >= {"bao-cao.docx", "book.epub", "tip.eml"}
+        assert {h.path for h in vi} >= {"bao-cao.docx", "book.epub", "tip.eml", "bao-cao.rtf"}
         marked = [t for h in vi for t, m in h.snippet if m]
         assert "an ninh" in marked and "hạt nhân" in marked
         ru = engine.search("ядерная безопасность")
-        assert {h.path for h in ru} == {"doklad.docx", "book.epub", "press.mbox"}
+        assert {h.path for h in ru} == {"doklad.docx", "book.epub", "press.mbox", "bao-cao.rtf"}
+        assert next(h for h in ru if h.path == "bao-cao.rtf").title == "Доклад RTF"
         assert any(h.title == "Доклад о безопасности" for h in ru)
         docx = next(h for h in vi if h.path == "bao-cao.docx")
         assert docx.title == "Báo cáo an ninh" and docx.date == "2026-11-05"
@@ -130,6 +136,7 @@ def test_every_kind_is_found_by_its_own_words_with_its_metadata(folder):
 
 @pytest.mark.parametrize("name, make, reason", [
     ("not-a-zip.docx", lambda p: p.write_bytes(b"just some text, not a package"), "not a zip package"),
+    ("not-rtf.rtf", lambda p: p.write_bytes(b"plain words pretending"), "does not begin with"),
     ("empty.odt", lambda p: _zip(p, {"mimetype": "x"}), "has no content.xml"),
     ("broken.docx", lambda p: _zip(p, {"word/document.xml": "<w:document><unclosed"}),
      "not well-formed XML"),
@@ -140,7 +147,7 @@ def test_a_broken_package_is_skipped_with_its_reason_and_the_run_goes_on(folder,
     make(folder / name)
     with Engine.in_memory() as engine:
         report = engine.index_paths([folder])
-        assert report.added == 8
+        assert report.added == 9
         (failed,) = report.failed
         assert failed[0].endswith(name) and reason in failed[1]
 
@@ -156,7 +163,7 @@ def test_a_zip_bomb_is_read_only_up_to_the_cap(tmp_path, monkeypatch, folder):
         report = engine.index_paths([folder])
         (failed,) = report.failed
         assert "bomb.docx" in failed[0] and "unpacks to more than" in failed[1]
-        assert report.added == 8
+        assert report.added == 9
 
 
 def test_an_epub_chapter_pointing_outside_the_book_is_skipped_and_the_rest_read(tmp_path):
