@@ -27,6 +27,16 @@ from search.weights import Weights
 #: A term's document frequency in the index: ``(field, text) -> documents``.
 Frequency = Callable[[str, str], int]
 
+def word_terms(schema: Schema, word: str, lang: str, folded: bool) -> tuple[str, list[str]] | None:
+    """The body field of ``lang`` that holds ``word`` and the terms its analyzer reads it as
+    (none: a word it drops, such as a function word); the field without marks when
+    ``folded`` and the language has one. None when the index has no such field."""
+    fieldname = body_field(lang, folded and language(lang).folded is not None)
+    if fieldname not in schema:
+        return None
+    return fieldname, [t.text for t in schema[fieldname].analyzer(word, mode="query")]
+
+
 class Alt(NamedTuple):
     """One way a query word can match: a term in a field, and what a match there weighs."""
 

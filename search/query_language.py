@@ -19,8 +19,8 @@ from typing import Callable, Mapping
 import regex
 from whoosh.fields import Schema
 
-from analyzers import has_diacritics, language
-from index.schema import body_field
+from analyzers import has_diacritics
+from search.builder import word_terms
 
 #: A document frequency: ``(field, term) -> documents``.
 Frequency = Callable[[str, str], int]
@@ -69,12 +69,11 @@ class QueryLanguage:
     def _frequency(self, word: str, lang: str, folded: bool, frequency: Frequency) -> int | None:
         """In how many of ``lang``'s documents ``word`` is, as its analyzer reads the word
         (without marks when the query has none); None when the analyzer drops it."""
-        fieldname = body_field(lang, folded and language(lang).folded is not None)
-        if fieldname not in self.schema:
+        found = word_terms(self.schema, word, lang, folded)
+        if found is None:
             return 0
-        found = [frequency(fieldname, token.text)
-                 for token in self.schema[fieldname].analyzer(word, mode="query")]
-        return max(found) if found else None
+        fieldname, terms = found
+        return max(frequency(fieldname, term) for term in terms) if terms else None
 
 
 def _coverage(frequencies: list[int | None]) -> int:

@@ -20,6 +20,7 @@ from whoosh.fields import Schema
 
 from analyzers import fold_diacritics, has_diacritics, language
 from index.schema import body_field, exact_field
+from search.builder import word_terms
 
 #: A document frequency: ``(field, term) -> documents``.
 Frequency = Callable[[str, str], int]
@@ -125,13 +126,10 @@ class Speller:
         """In how many of ``lang``'s documents ``word`` is; -1 when its analyzer drops it (a
         function word). With ``forms``, a language that keeps exact word forms is asked for
         this very form: a correction is a word as it is written."""
-        rules = language(lang)
-        if forms and rules.exact is not None:
-            return frequency(exact_field(lang), rules.exact_form(word))
-        fieldname = body_field(lang, not has_diacritics(word) and rules.folded is not None)
-        if fieldname not in self.schema:
+        found = self._terms(word, lang, forms)
+        if found is None:
             return 0
-        terms = [t.text for t in self.schema[fieldname].analyzer(word, mode="query")]
+        fieldname, terms = found
         return max(frequency(fieldname, term) for term in terms) if terms else -1
 
     def _word(self, word: str, languages: list[str], frequency: Frequency,
@@ -142,7 +140,7 @@ class Speller:
         candidates = list(_edits(word.lower()))
         counts = [0] * len(candidates)
         for lang in languages:
-            terms = [self._terms(candidate, lang) for candidate in candidates]
+            terms = [self._terms(candidate, lang) or ("", []) for candidate in candidates]
             if locate is not None:  # every candidate's terms looked up at once
                 locate([(field, term) for field, ts in terms for term in ts])
             for i, (field, ts) in enumerate(terms):
@@ -150,15 +148,13 @@ class Speller:
         best = max(range(len(candidates)), key=counts.__getitem__, default=None)
         return candidates[best] if best is not None and counts[best] >= MIN_DOCUMENTS else None
 
-    def _terms(self, word: str, lang: str) -> tuple[str, list[str]]:
-        """The field and terms that hold ``word`` as written, in ``lang``."""
+    def _terms(self, word: str, lang: str, forms: bool = True) -> tuple[str, list[str]] | None:
+        """The field and terms that hold ``word`` in ``lang``: as written, with ``forms``, in a
+        language that keeps exact forms; else as its analyzer reads it (:func:`word_terms`)."""
         rules = language(lang)
-        if rules.exact is not None:
+        if forms and rules.exact is not None:
             return exact_field(lang), [rules.exact_form(word)]
-        fieldname = body_field(lang, not has_diacritics(word) and rules.folded is not None)
-        if fieldname not in self.schema:
-            return fieldname, []
-        return fieldname, [t.text for t in self.schema[fieldname].analyzer(word, mode="query")]
+        return word_terms(self.schema, word, lang, not has_diacritics(word))
 
     # -- Vietnamese marks in context ----------------------------------------------------
 
