@@ -6,7 +6,9 @@ from functools import partial
 
 from whoosh.analysis import STOP_WORDS, Analyzer
 
+from analyzers import keyboard
 from analyzers.base import LowercaseFilter, SnowballFilter, StopFilter, WordTokenizer
+from analyzers.keyboard import on_layout
 from analyzers.language import Language
 
 #: ISO 639-1 code -> the Snowball algorithm PyStemmer knows it by.
@@ -34,19 +36,11 @@ def words() -> Analyzer:
     return WordTokenizer() | LowercaseFilter()
 
 
-#: The Latin (QWERTY) layout's letters on the keys of the Russian keyboard.
-_RUSSIAN_KEYS = "йцукенгшщзхъфывапролджэячсмитьбюё"
-_LATIN_KEYS = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`"
-_FROM_RUSSIAN = str.maketrans(_RUSSIAN_KEYS + _RUSSIAN_KEYS.upper(), _LATIN_KEYS + _LATIN_KEYS.upper())
-
-
 def from_russian_layout(word: str) -> str | None:
     """An English word typed with the Russian layout on (``ыусгкшен`` -> ``security``); None
     for a word that is not all Russian letters."""
-    if not word or not all(ch.lower() in _RUSSIAN_KEYS for ch in word):
-        return None
-    out = word.translate(_FROM_RUSSIAN)
-    return out if out.isalpha() else None
+    out = on_layout(word, keyboard.RUSSIAN, keyboard.LATIN)
+    return out if out is not None and out.isalpha() else None
 
 
 #: English, and every language with a Snowball stemmer.

@@ -15,7 +15,9 @@ from typing import Iterable, Iterator
 
 from whoosh.analysis import Analyzer, Filter, Token
 
+from analyzers import keyboard
 from analyzers.base import LowercaseFilter, WordTokenizer, _stemmer
+from analyzers.keyboard import on_layout
 from analyzers.language import Language
 
 RUSSIAN_STOP_WORDS = frozenset("""
@@ -112,20 +114,10 @@ def exact_form(word: str) -> str:
     return word.lower().replace("ё", "е")
 
 
-#: The Russian keyboard's letters on the keys of the Latin (QWERTY) layout.
-_LATIN_KEYS = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`"
-_RUSSIAN_KEYS = "йцукенгшщзхъфывапролджэячсмитьбюё"
-_FROM_LATIN = str.maketrans(
-    _LATIN_KEYS + "".join(k.upper() for k in _LATIN_KEYS if k.isalpha()),
-    _RUSSIAN_KEYS + "".join(r.upper() for k, r in zip(_LATIN_KEYS, _RUSSIAN_KEYS) if k.isalpha()))
-
-
 def from_latin_layout(word: str) -> str | None:
     """A Russian word typed with the Latin layout on (``ctqcvbxtcrbt`` -> ``сейсмические``);
     None for a word that is not all such keys."""
-    if not word or not all(ch in _LATIN_KEYS or ch.lower() in _LATIN_KEYS for ch in word):
-        return None
-    return word.translate(_FROM_LATIN)
+    return on_layout(word, keyboard.LATIN, keyboard.RUSSIAN)
 
 
 LANGUAGES = (Language("ru", russian, exact=exact, exact_form=exact_form, retyped=from_latin_layout),

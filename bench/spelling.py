@@ -32,14 +32,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from relevance import DEFAULT_DATA, corpus_files, default_queries, read_jsonl  # noqa: E402
 
+from analyzers import keyboard  # noqa: E402
 from search import Engine  # noqa: E402
 
 ALPHABETS = {"ru": "абвгдежзийклмнопрстуфхцчшщъыьэюя", "en": "abcdefghijklmnopqrstuvwxyz"}
 TONES = ["\u0300", "\u0301", "\u0303", "\u0309", "\u0323"]
 TELEX_TONES = {"\u0301": "s", "\u0300": "f", "\u0309": "r", "\u0303": "x", "\u0323": "j"}
 TELEX_LETTERS = {"â": "aa", "ă": "aw", "ê": "ee", "ô": "oo", "ơ": "ow", "ư": "uw", "đ": "dd"}
-LATIN_KEYS = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`"
-RUSSIAN_KEYS = "йцукенгшщзхъфывапролджэячсмитьбюё"
 
 
 def typo(query: str, lang: str, rng: random.Random) -> str | None:
@@ -77,7 +76,7 @@ def typo(query: str, lang: str, rng: random.Random) -> str | None:
 
 
 def latin_layout(query: str) -> str:
-    table = str.maketrans(RUSSIAN_KEYS, LATIN_KEYS)
+    table = str.maketrans(keyboard.RUSSIAN, keyboard.LATIN)
     return query.lower().translate(table)
 
 
