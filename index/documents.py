@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import re
 from dataclasses import asdict, dataclass, fields
@@ -18,6 +19,8 @@ _LANG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 #: The longest source key kept: a facet label and a ``source:`` filter, not a description.
 _SITE_CHARS = 80
+#: The longest author kept: a name or a few, not a biography.
+_AUTHOR_CHARS = 200
 
 
 def site_key(text: str) -> str:
@@ -63,6 +66,9 @@ class Document:
     url: str | None = None
     source: str | None = None
     path: str | None = None
+    author: str | None = None
+    #: Where each page starts in ``text`` (a PDF's): ``[0, 1520, 3012]`` for three pages.
+    pages: list[int] | None = None
 
     @property
     def site(self) -> str | None:
@@ -108,22 +114,54 @@ class Document:
             raise DocumentError(
                 f"document {self.id!r}: lang {self.lang!r} is not a language code: give one "
                 "code such as 'vi' or 'pt-BR', or leave it out to have the language detected")
-        for name in ("url", "source", "path"):
+        for name in ("url", "source", "path", "author"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, str):
                 setattr(self, name, str(value))
         self.id = _text(str(self.id))
         self.title = normalize_text(_text(self.title)).strip()
         self.text = normalize_text(_text(self.text))
-        for name in ("lang", "url", "source", "path"):
+        for name in ("lang", "url", "source", "path", "author"):
             value = getattr(self, name)
             if value is not None:
                 setattr(self, name, _text(value))
+        if self.author is not None:
+            self.author = " ".join(self.author.split())[:_AUTHOR_CHARS] or None
         self.date = parse_date(self.date)
+        self.pages = _page_starts(self.pages, len(self.text))
         return self
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def join_pages(pages: list[str]) -> tuple[str, list[int]]:
+    """One text from a document's pages, a blank line between them, and where each page
+    starts in it. Each page is cleaned as :meth:`Document.cleaned` cleans a text, so the
+    starts stay true once the document is."""
+    starts, parts, at = [], [], 0
+    for page in pages:
+        page = normalize_text(_text(page)).strip()
+        starts.append(at)
+        parts.append(page)
+        at += len(page) + 2
+    return "\n\n".join(parts), starts
+
+
+def page_at(starts: list[int] | None, offset: int) -> int | None:
+    """The page (from 1) holding character ``offset``, given the pages' ``starts``."""
+    return bisect.bisect_right(starts, offset) if starts else None
+
+
+def _page_starts(value: object, length: int) -> list[int] | None:
+    """``value`` when it is page starts that fit a text of ``length``: ascending whole
+    numbers from 0; anything else is dropped (a page number is a help, never an error)."""
+    if not isinstance(value, (list, tuple)) or not value:
+        return None
+    starts = list(value)
+    if not all(type(s) is int for s in starts) or starts[0] != 0 or starts[-1] > length:
+        return None
+    return starts if all(a <= b for a, b in zip(starts, starts[1:])) else None
 
 
 def is_language_code(value: object) -> bool:

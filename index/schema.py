@@ -19,7 +19,7 @@ from analyzers import (EXACT_LANGUAGES, FOLDED_LANGUAGES, LANGUAGES, analyzer_fo
                        exact_analyzer_for, folded_analyzer_for)
 
 #: Bumped whenever the schema or the analysis changes what is indexed.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def title_field(lang: str, folded: bool = False) -> str:
@@ -82,6 +82,8 @@ def build_schema() -> Schema:
         simhash=COLUMN(NumericColumn("Q")),  # the text's fingerprint (index.fingerprint)
         url=STORED,
         source=STORED,
+        author=STORED,
+        pages=STORED,  # where each page starts in the text (Document.pages)
         path=STORED,  # the file as people are shown it: relative to the folder indexed
         file=ID,  # the file's absolute path: what removing a file deletes by
         filekey=ID,  # "path\tcontent hash", on a file's last document (see index.live)

@@ -111,7 +111,7 @@ def document_fields(doc: Document, file: str | None = None) -> dict[str, Any]:
     fingerprint = document_fingerprint(doc.title, doc.text)
     if fingerprint:
         values["simhash"] = fingerprint
-    for name in ("url", "source", "path"):
+    for name in ("url", "source", "path", "author", "pages"):
         value = getattr(doc, name)
         if value:
             values[name] = value

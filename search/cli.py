@@ -231,10 +231,13 @@ def _print_results(results: Results) -> None:
                    "more words narrow it)")
     for n, hit in enumerate(results.hits, first + 1):
         similar = f"+{len(hit.similar)} similar" if hit.similar else ""
-        meta = " · ".join(x for x in (hit.lang, hit.date, hit.site or hit.path, similar) if x)
+        meta = " · ".join(x for x in (hit.lang, hit.date, hit.site or hit.path, hit.author, similar)
+                          if x)
         click.echo("")
         click.echo(f"{n:>3}. " + click.style(hit.title or hit.id, bold=True) + f"  [{meta}]")
         text = "".join(click.style(t, bold=True) if m else t for t, m in hit.snippet)
+        if text and hit.page:
+            text = f"p. {hit.page} · {text}"
         if text:
             click.echo("     " + text)
 
@@ -287,7 +290,8 @@ def _atom(results: Results, lang: str | None, base: str) -> str:
     args = urlencode({k: v for k, v in (("q", results.query), ("lang", lang)) if v})
     return atom(results, title=results.query, self_url=f"{base}/feed?{args}",
                 page_url=f"{base}/search?{args}",
-                document_url=lambda hit: f"{base}/doc/{quote(hit.id, safe='')}")
+                document_url=lambda hit: f"{base}/doc/{quote(hit.id, safe='')}"
+                + (f"#page-{hit.page}" if hit.page else ""))
 
 
 @main.command("watch")

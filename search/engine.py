@@ -14,7 +14,7 @@ from analyzers.registry import analysis_language
 
 from index import Document, IndexReport, IndexStore, Indexer, QueryError
 from index.arrays import IndexArrays
-from index.documents import site_of
+from index.documents import page_at, site_of
 from index.limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_LIMIT
 from index.writing import ProgressCallback
 from index.schema import body_field, exact_field, is_part, text_field
@@ -24,7 +24,7 @@ from search.query import parse
 from search.query_language import SHORT_WORDS, QueryLanguage
 from search.spelling import Speller
 from search.ranking import SORTS, Ranker
-from search.snippets import Snippet, make_snippet, mark_all
+from search.snippets import Snippet, cut_snippet, mark_all, split_pages
 
 
 @dataclass
@@ -45,6 +45,9 @@ class Hit:
     #: The ids of its near-duplicates among the results (the same text syndicated, re-published
     #: or fetched twice), folded under it: best ranked first.
     similar: list[str] = field(default_factory=list)
+    author: str | None = None
+    #: The page the snippet is on (from 1), for a document with pages (a PDF's).
+    page: int | None = None
 
 
 @dataclass
@@ -101,9 +104,16 @@ class DocumentView:
     source: str | None
     title_parts: Snippet
     text_parts: Snippet
+    author: str | None = None
+    #: Where each page starts in the text, for a document with pages (a PDF's).
+    pages: list[int] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def text_pages(self) -> list[Snippet]:
+        """:attr:`text_parts` cut into its pages (one when it has none)."""
+        return split_pages(self.text_parts, self.pages)
 
 
 @dataclass
@@ -360,11 +370,12 @@ class Engine:
              terms: list[tuple[str, str]]) -> Hit:
         stored = searcher.stored_fields(docnum)
         site = site_of(stored.get("url"), stored.get("source"))
+        snippet, at = cut_snippet(stored.get("text", ""), ranker.spans(docnum, _snippet_terms(terms)))
         return Hit(
             id=stored["id"], title=stored.get("title", ""), lang=stored.get("lang", ""),
             score=round(score, 4), date=stored.get("date"), url=stored.get("url"),
-            path=stored.get("path"), source=stored.get("source"), site=site,
-            snippet=make_snippet(stored.get("text", ""), ranker.spans(docnum, _snippet_terms(terms))))
+            path=stored.get("path"), source=stored.get("source"), site=site, snippet=snippet,
+            author=stored.get("author"), page=page_at(stored.get("pages"), at))
 
     def warm(self) -> None:
         """Load now what the first searches would: the index's files into the operating
@@ -399,7 +410,8 @@ class Engine:
         return DocumentView(
             id=stored["id"], title=title, lang=stored.get("lang", ""), date=stored.get("date"),
             url=stored.get("url"), path=stored.get("path"), source=stored.get("source"),
-            title_parts=title_parts, text_parts=parts)
+            title_parts=title_parts, text_parts=parts, author=stored.get("author"),
+            pages=stored.get("pages"))
 
     def analyze(self, text: str, lang: str | None = None) -> list[dict[str, Any]]:
         """The tokens ``text`` is indexed as, with their offsets (for tuning analysis)."""

@@ -52,6 +52,8 @@ def atom(results: Results, *, title: str, self_url: str, page_url: str,
         _add(entry, "id", uuid.uuid5(_ENTRY_NAMESPACE, hit.id).urn)
         _add(entry, "updated", stamp)
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=document_url(hit))
+        if hit.author:
+            _add(ET.SubElement(entry, f"{{{ATOM}}}author"), "name", hit.author)
         summary = "".join(text for text, _ in hit.snippet)
         if summary:
             _add(entry, "summary", summary).set("{http://www.w3.org/XML/1998/namespace}lang", hit.lang)

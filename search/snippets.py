@@ -47,8 +47,15 @@ def _best_window(merged: list[tuple[int, int, frozenset[str]]], width: int) -> i
 
 def make_snippet(text: str, spans: list[tuple[int, int, str]], width: int = WIDTH) -> Snippet:
     """The best window of ``text`` around ``spans``, as ``[(text, is_match), ...]``."""
+    return cut_snippet(text, spans, width)[0]
+
+
+def cut_snippet(text: str, spans: list[tuple[int, int, str]],
+                width: int = WIDTH) -> tuple[Snippet, int]:
+    """:func:`make_snippet`'s snippet, and the offset in ``text`` of its first match (of its
+    start when it marks none): where a page number for it is looked up."""
     if not text:
-        return []
+        return [], 0
     merged = _merge([s for s in spans if 0 <= s[0] < s[1] <= len(text)])
     if merged:
         first = _best_window(merged, width)
@@ -65,14 +72,21 @@ def make_snippet(text: str, spans: list[tuple[int, int, str]], width: int = WIDT
         cut = text.rfind(" ", max(start, end - 30), end)
         if cut > start:
             end = cut
-    parts: Snippet = []
-    if start > 0:
-        parts.append((_ELLIPSIS, False))
+    parts, anchor = _window_parts(text, merged, start, end)
+    return [(" ".join(t.split("\n")) if not m else t, m) for t, m in parts if t], anchor
+
+
+def _window_parts(text: str, merged: list[tuple[int, int, frozenset[str]]], start: int,
+                  end: int) -> tuple[Snippet, int]:
+    """``text[start:end]`` with its matches marked, and where its first match starts."""
+    parts: Snippet = [(_ELLIPSIS, False)] if start > 0 else []
     pos = start
+    anchor: int | None = None
     for s, e, _ in merged:
         if e <= start or s >= end:
             continue
         s, e = max(s, start), min(e, end)
+        anchor = s if anchor is None else anchor
         if s > pos:
             parts.append((text[pos:s], False))
         parts.append((text[s:e], True))
@@ -81,7 +95,7 @@ def make_snippet(text: str, spans: list[tuple[int, int, str]], width: int = WIDT
         parts.append((text[pos:end], False))
     if end < len(text):
         parts.append((_ELLIPSIS, False))
-    return [(" ".join(t.split("\n")) if not m else t, m) for t, m in parts if t]
+    return parts, start if anchor is None else anchor
 
 
 def mark_all(text: str, spans: list[tuple[int, int, str]]) -> Snippet:
@@ -96,3 +110,26 @@ def mark_all(text: str, spans: list[tuple[int, int, str]]) -> Snippet:
     if pos < len(text):
         parts.append((text[pos:], False))
     return parts
+
+
+def split_pages(parts: Snippet, starts: list[int] | None) -> list[Snippet]:
+    """A whole text's ``parts`` (as :func:`mark_all` gives them) cut where each page
+    starts: a list of pages, each its own parts. One page when ``starts`` is empty."""
+    if not starts:
+        return [parts]
+    pages: list[Snippet] = [[]]
+    pos, cuts = 0, iter(starts[1:])
+    cut = next(cuts, None)
+    for text, match in parts:
+        while cut is not None and cut < pos + len(text):
+            head, text = text[:cut - pos], text[cut - pos:]
+            if head:
+                pages[-1].append((head, match))
+            pages.append([])
+            pos, cut = cut, next(cuts, None)
+        pages[-1].append((text, match))
+        pos += len(text)
+    while cut is not None:  # pages at the very end with no text of their own
+        pages.append([])
+        cut = next(cuts, None)
+    return pages

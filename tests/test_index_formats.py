@@ -122,6 +122,7 @@ def test_every_kind_is_found_by_its_own_words_with_its_metadata(folder):
         assert any(h.title == "Доклад о безопасности" for h in ru)
         docx = next(h for h in vi if h.path == "bao-cao.docx")
         assert docx.title == "Báo cáo an ninh" and docx.date == "2026-11-05"
+        assert docx.author == "Анна Петрова" and docx.site is None
         odt = engine.search("quokka notes")[0]
         assert odt.path == "notes.odt" and odt.date == "2026-10-01"
         chapters = [h for h in engine.search("lang:vi") if h.path == "book.epub"]
@@ -129,6 +130,7 @@ def test_every_kind_is_found_by_its_own_words_with_its_metadata(folder):
         assert chapters[0].date == "2025-06-01"
         mail = engine.search("Tin nóng")[0]
         assert mail.path == "tip.eml" and mail.date == "2026-11-05" and mail.site == "vnexpress.net"
+        assert mail.author == "Nguồn tin <tip@vnexpress.net>"
         html_mail = next(h for h in engine.search("quokka count") if h.path == "press.mbox")
         assert html_mail.title == "Quokka count" and "Quokka" in "".join(t for t, _ in html_mail.snippet)
         assert html_mail.site == "example.org" and html_mail.date == "2026-11-06"

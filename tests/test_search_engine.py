@@ -35,7 +35,7 @@ def test_results_are_json_serialisable_dataclasses(seeds_engine):
     assert set(data) >= {"query", "total", "page", "limit", "took_ms", "languages", "hits"}
     hit = data["hits"][0]
     assert set(hit) == {"id", "title", "lang", "score", "date", "url", "path", "source", "site",
-                         "snippet", "similar"}
+                         "snippet", "similar", "author", "page"}
     assert data["languages"] == {"vi": 1}
 
 

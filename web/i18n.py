@@ -28,7 +28,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "months": "Date", "sources": "Source", "latest": "Latest", "all_dates": "All dates",
         "showing_for": "Showing results for", "search_instead": "Search instead for",
         "did_you_mean": "Did you mean",
-        "feed": "Feed",
+        "feed": "Feed", "pdf_page": "p. {page}",
     },
     "vi": {
         "title": "Tìm kiếm", "placeholder": "Tìm tin tức và tài liệu", "search": "Tìm",
@@ -48,7 +48,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "months": "Ngày", "sources": "Nguồn", "latest": "Mới nhất", "all_dates": "Mọi ngày",
         "showing_for": "Đang hiển thị kết quả cho", "search_instead": "Tìm chính xác",
         "did_you_mean": "Có phải bạn muốn tìm",
-        "feed": "Theo dõi",
+        "feed": "Theo dõi", "pdf_page": "tr. {page}",
     },
     "ru": {
         "title": "Поиск", "placeholder": "Поиск по новостям и документам", "search": "Найти",
@@ -69,7 +69,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "all_dates": "Все даты",
         "showing_for": "Показаны результаты по запросу", "search_instead": "Искать вместо этого",
         "did_you_mean": "Возможно, вы имели в виду",
-        "feed": "Подписка",
+        "feed": "Подписка", "pdf_page": "с. {page}",
     },
 }
 

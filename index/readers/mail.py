@@ -2,7 +2,8 @@
 
 Read with the standard library's ``email`` package (its modern policy decodes headers,
 transfer encodings and charsets). A message's subject is its title, its date its date, its
-sender its source (so the source facet counts senders' domains); its text is the plain
+sender its author, and the sender's address its source (so the source facet counts
+senders' domains); its text is the plain
 part, else the HTML part read as a page. Attachments are not read.
 """
 
@@ -47,7 +48,8 @@ def read_mbox(source: Source) -> list[Document]:
 def _document(message: EmailMessage, doc_id: str, source: Source) -> Document:
     subject = str(message.get("subject", "") or "").strip()
     return Document(id=doc_id, title=subject, text=_text(message, subject, doc_id, source),
-                    date=_date(message), source=_sender(message), path=source.path)
+                    date=_date(message), source=_sender(message), author=_author(message),
+                    path=source.path)
 
 
 def _text(message: EmailMessage, subject: str, doc_id: str, source: Source) -> str:
@@ -79,3 +81,8 @@ def _sender(message: EmailMessage) -> str | None:
     sender = message.get("from")
     addresses = getattr(sender, "addresses", ())
     return addresses[0].addr_spec if addresses else None
+
+
+def _author(message: EmailMessage) -> str | None:
+    """The sender as written, name and address (``Lê Văn Bình <binh@example.vn>``)."""
+    return str(message.get("from") or "").strip() or None

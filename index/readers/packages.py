@@ -98,7 +98,7 @@ def read_docx(source: Source) -> list[Document]:
         date = parse_date(_text(core.find(f"{_DCTERMS}created")) or _text(core.find(f"{_DCTERMS}modified")))
     author = _text(core.find(f"{_DC}creator")) if core is not None else ""
     return [Document(id=source.doc_id, title=title, text=text.lstrip(), date=date,
-                     source=author or None, path=source.path)]
+                     author=author or None, path=source.path)]
 
 
 def read_odt(source: Source) -> list[Document]:
@@ -116,7 +116,7 @@ def read_odt(source: Source) -> list[Document]:
                           or _text(meta.find(f".//{_DC}date")))
         author = _text(meta.find(f".//{_ODF_META}initial-creator")) or _text(meta.find(f".//{_DC}creator"))
     return [Document(id=source.doc_id, title=title, text=text.lstrip(), date=date,
-                     source=author or None, path=source.path)]
+                     author=author or None, path=source.path)]
 
 
 def read_epub(source: Source) -> list[Document]:
@@ -134,7 +134,7 @@ def read_epub(source: Source) -> list[Document]:
         chapter.id = source.doc_id if n == 0 else f"{source.doc_id}#{n + 1}"
         chapter.title = f"{book} — {chapter.title}" if book and chapter.title and chapter.title != book \
             else book or chapter.title
-        chapter.date, chapter.source = date, author
+        chapter.date, chapter.author = date, author
         out.append(chapter)
     return out
 
