@@ -11,6 +11,12 @@ from dataclasses import dataclass
 #: Files larger than this (after decompression) are skipped: they are held in memory whole.
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
+#: Seconds a PDF may take to read (OCR included) before it is skipped.
+MAX_PDF_SECONDS = 300
+
+#: Memory a PDF's reading process may take beyond what it starts with.
+MAX_READER_MEMORY = 2 * 1024 * 1024 * 1024
+
 #: A longer document is skipped: Whoosh holds a document's postings in memory while indexing it.
 MAX_DOCUMENT_CHARS = 8_000_000
 

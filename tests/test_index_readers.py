@@ -107,7 +107,7 @@ def test_files_over_the_size_limit_are_refused_with_the_fix(tmp_path):
 def test_walking_folders_follows_links_once_and_skips_other_files(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "a.txt").write_text("A\nx", encoding="utf-8")
-    (tmp_path / "b.pdf").write_bytes(b"%PDF")
+    (tmp_path / "b.xls").write_bytes(b"%PDF")
     (tmp_path / "sub" / "loop").symlink_to(tmp_path)
     found = [f.path for f in iter_files([tmp_path]) if f.error is None and f.note is None]
     assert found == [str(tmp_path / "sub" / "a.txt")]

@@ -21,6 +21,7 @@ from index.limits import MAX_FILE_BYTES
 from index.readers.html import read_html
 from index.readers.mail import read_eml, read_mbox
 from index.readers.packages import read_docx, read_epub, read_odt
+from index.readers.pdf import read_pdf
 from index.readers.records import read_json, read_jsonl
 from index.readers.rtf import read_rtf
 from index.readers.source import Source
@@ -33,7 +34,7 @@ READERS: dict[str, Reader] = {
     ".txt": read_plain, ".md": read_markdown, ".markdown": read_markdown,
     ".html": read_html, ".htm": read_html, ".json": read_json, ".jsonl": read_jsonl,
     ".eml": read_eml, ".mbox": read_mbox, ".docx": read_docx, ".odt": read_odt, ".epub": read_epub,
-    ".rtf": read_rtf,
+    ".rtf": read_rtf, ".pdf": read_pdf,
 }
 COMPRESSED = {".json.gz": ".json", ".jsonl.gz": ".jsonl"}
 #: File name endings that are read.
