@@ -131,6 +131,8 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=0, help="use only the first N queries")
     ap.add_argument("--extra", nargs="*", default=[], help="more sets indexed alongside (mixed collection)")
     ap.add_argument("--procs", type=int, default=os.cpu_count() or 1, help="indexing processes")
+    ap.add_argument("--across", action="store_true",
+                    help="index with meaning vectors and compare search across languages on and off")
     args = ap.parse_args()
 
     from search import Engine
@@ -148,7 +150,8 @@ def main() -> None:
     import tempfile
 
     workdir = tempfile.TemporaryDirectory(prefix="relevance-")
-    engine = Engine.create(os.path.join(workdir.name, "ix"), batch_size=10000, procs=args.procs)
+    engine = Engine.create(os.path.join(workdir.name, "ix"), batch_size=10000, procs=args.procs,
+                           semantic=args.across)
     baseline = Baseline(with_titles=not args.body_only)
     count = 0
     # A mixed run indexes every language of the set (and the extra sets); --lang then picks queries.
@@ -175,6 +178,7 @@ def main() -> None:
     groups = {q["qid"]: q["lang"] for q in queries}
     ours: dict[str, dict[str, float]] = {}
     base: dict[str, dict[str, float]] = {}
+    across: dict[str, dict[str, float]] = {}
     started = time.perf_counter()
     for q in queries:
         text = strip_diacritics(q["query"]) if args.no_diacritics else q["query"]
@@ -182,6 +186,9 @@ def main() -> None:
         # The ranking itself: near-duplicates are not folded, each judged document where it ranks.
         hits = engine.search(text, lang=lang, limit=10, fold=False).hits
         ours[q["qid"]] = {h.id: float(10 - i) for i, h in enumerate(hits)}
+        if args.across:
+            hits = engine.search(text, lang=lang, limit=10, fold=False, across_languages=True).hits
+            across[q["qid"]] = {h.id: float(10 - i) for i, h in enumerate(hits)}
         base[q["qid"]] = {d: float(10 - i) for i, (d, _) in enumerate(baseline.search(text, lang))}
     searched = time.perf_counter() - started
 
@@ -199,6 +206,14 @@ def main() -> None:
         cells = "  ".join(f"{a[group][m]:6.3f} {b[group][m]:6.3f} {a[group][m] - b[group][m]:+6.3f}".rjust(22)
                           for m in MEASURES)
         print(f"{group:<6}{int(a[group]['n']):>6}  {cells}")
+    if args.across:
+        c = evaluate(across, qrels, groups)
+        print("\nacross languages (words and meaning) against words alone:")
+        for group in sorted(c, key=lambda g: (g == "all", g)):
+            on, off = c[group], a[group]
+            cells = "  ".join(f"{on[m]:6.3f} {off[m]:6.3f} {on[m] - off[m]:+6.3f}".rjust(22)
+                              for m in MEASURES)
+            print(f"{group:<6}{int(c[group]['n']):>6}  {cells}")
     engine.close()
     workdir.cleanup()
 

@@ -27,6 +27,7 @@ class DocumentColumns:
         self._months: tuple[list[str], np.ndarray] | None = None
         self._duplicates: np.ndarray | None = None
         self._copies: np.ndarray | None = None
+        self._numbers: dict[str, np.ndarray] = {}
 
     @property
     def alive(self) -> np.ndarray:
@@ -115,12 +116,19 @@ class DocumentColumns:
         """For each document, the first document of its group of near-duplicates (its own
         number when it has none; :mod:`index.fingerprint`). Deleted documents join no group."""
         if self._duplicates is None:
-            fingerprints = np.zeros(self.segments.size, dtype=np.uint64)
-            for reader, offset in self.segments.leaves:
-                fingerprints[offset:offset + reader.doc_count_all()] = w3.numbers(reader, "simhash")
+            fingerprints = self.numbers("simhash").copy()
             fingerprints[~self.alive] = 0
             self._duplicates = near_duplicate_groups(fingerprints)
         return self._duplicates
+
+    def numbers(self, fieldname: str) -> np.ndarray:
+        """A 64-bit number column (``simhash``, ``vkey``) of every document (0: none)."""
+        if fieldname not in self._numbers:
+            values = np.zeros(self.segments.size, dtype=np.uint64)
+            for reader, offset in self.segments.leaves:
+                values[offset:offset + reader.doc_count_all()] = w3.numbers(reader, fieldname)
+            self._numbers[fieldname] = values
+        return self._numbers[fieldname]
 
     def copies(self) -> np.ndarray:
         """True for each document with a near-duplicate in the index (its group has two or more)."""

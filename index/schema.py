@@ -80,6 +80,7 @@ def build_schema() -> Schema:
         datekey=ID,  # the date as YYYY-MM-DD: sorted, its values are in date order (date sort, months)
         site=ID,  # where the document comes from (Document.site): the source facet and filter
         simhash=COLUMN(NumericColumn("Q")),  # the text's fingerprint (index.fingerprint)
+        vkey=COLUMN(NumericColumn("Q")),  # the key of what its meaning vectors embed (index.vectors)
         url=STORED,
         source=STORED,
         author=STORED,

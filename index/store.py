@@ -31,8 +31,10 @@ from index.w3.bulkwrite import BulkMpWriter, BulkSegmentWriter, whoosh_writer
 from index.w3.codec import InliningCodec
 from index.w3.reading import build_termdocs, segments
 from index.w3.storage import DurableFileStorage, PrivateRamStorage
+from index.vectors import FOLDER, VectorStore
 
 META_FILE = "search-index.json"
+VECTORS = FOLDER
 FORMAT = "multilingual-search-index"
 INDEX_NAME = "main"
 
@@ -42,14 +44,22 @@ _TOC_FILE = re.compile(rf"^_{INDEX_NAME}_(\d+)\.toc$")
 _SEGMENT_FILE = re.compile(rf"^({INDEX_NAME}_[0-9a-z]+)\.[A-Za-z0-9_.]+$")
 
 
-def _write_meta(folder: Path) -> None:
+def _write_meta(folder: Path, semantic: bool = False) -> None:
     tmp = folder / (META_FILE + ".tmp")
     with open(tmp, "w", encoding="utf-8") as f:
-        json.dump({"format": FORMAT, "schema_version": SCHEMA_VERSION}, f)
+        json.dump({"format": FORMAT, "schema_version": SCHEMA_VERSION, "semantic": semantic}, f)
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, folder / META_FILE)
     fsync_dir(str(folder))
+
+
+def _was_semantic(meta: Path) -> bool:
+    """Whether the index whose metadata is ``meta`` kept meaning vectors (False if none)."""
+    try:
+        return bool(json.loads(meta.read_text(encoding="utf-8")).get("semantic"))
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def _has_toc(folder: Path) -> bool:
@@ -58,7 +68,7 @@ def _has_toc(folder: Path) -> bool:
 
 def _only_index_files(folder: Path) -> bool:
     """Whether every file in ``folder`` is one an index of ours writes."""
-    own = {META_FILE, META_FILE + ".tmp", f"{INDEX_NAME}_WRITELOCK"}
+    own = {META_FILE, META_FILE + ".tmp", f"{INDEX_NAME}_WRITELOCK", VECTORS}
     return all(p.name in own or _TOC_FILE.match(p.name) or _SEGMENT_FILE.match(p.name)
                for p in folder.iterdir())
 
@@ -114,16 +124,29 @@ def _write_termdocs_in(path: str, segment_id: str) -> None:
 class IndexStore:
     """One Whoosh index (``ix``) in a folder, or in memory, with its metadata."""
 
-    def __init__(self, ix: FileIndex, path: str | None) -> None:
+    def __init__(self, ix: FileIndex, path: str | None, semantic: bool = False) -> None:
         self.ix = ix
         self.path = path
+        #: Whether documents get meaning vectors too (kept in the metadata: later runs embed).
+        self.semantic = semantic
+        self.vectors = VectorStore(os.path.join(path, VECTORS) if path else None)
         self._searcher: Searcher | None = None
         self._searcher_lock = threading.Lock()
+
+    def set_semantic(self, semantic: bool = True) -> None:
+        """Keep (or stop keeping) meaning vectors for this index, from now on."""
+        if self.path is not None and semantic != self.semantic:
+            try:
+                _write_meta(Path(self.path), semantic)
+            except OSError as exc:
+                raise _write_error(self.path, exc) from exc
+        self.semantic = semantic
 
     # -- opening ------------------------------------------------------------
 
     @classmethod
-    def create(cls, path: str | os.PathLike[str], *, overwrite: bool = False) -> "IndexStore":
+    def create(cls, path: str | os.PathLike[str], *, overwrite: bool = False,
+               semantic: bool | None = None) -> "IndexStore":
         """A new, empty index in ``path``.
 
         The metadata file is written before the table of contents: a folder with a table
@@ -132,6 +155,8 @@ class IndexStore:
         """
         folder = Path(path)
         meta = folder / META_FILE
+        if semantic is None:
+            semantic = _was_semantic(meta)
         if folder.exists() and not folder.is_dir():
             raise IndexExists(f"{folder} is a file, not a folder: choose another index path")
         if folder.exists() and any(folder.iterdir()):
@@ -145,12 +170,13 @@ class IndexStore:
             folder.mkdir(parents=True, exist_ok=True)
             storage = DurableFileStorage(str(folder))
             with cls._lock(storage, str(folder), timeout=0.0):
-                _write_meta(folder)
+                _write_meta(folder, semantic)
                 ix = storage.create_index(build_schema(), indexname=INDEX_NAME)
                 _remove_orphans(ix)
+                shutil.rmtree(folder / VECTORS, ignore_errors=True)  # an older index's
         except OSError as exc:
             raise _write_error(str(folder), exc) from exc
-        return cls(ix, str(folder))
+        return cls(ix, str(folder), semantic)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> "IndexStore":
@@ -175,20 +201,22 @@ class IndexStore:
             ix = storage.open_index(indexname=INDEX_NAME)
         except EmptyIndexError as exc:
             if _only_index_files(folder) and not any(_SEGMENT_FILE.match(p.name) for p in folder.iterdir()):
-                return cls.create(folder)  # its creation was cut short before the first commit
+                # its creation was cut short before the first commit
+                return cls.create(folder, semantic=bool(info.get("semantic")))
             raise IndexNotFound(
                 f"the index at {folder} has no table of contents: rebuild it "
                 "(`search index --rebuild PATH`)") from exc
         except OSError as exc:
             raise IndexNotFound(f"the index at {folder} cannot be read ({exc}): check its "
                                 "permissions, or rebuild it (`search index --rebuild PATH`)") from exc
-        store = cls(ix, str(folder))
+        store = cls(ix, str(folder), bool(info.get("semantic")))
         store.repair()
         return store
 
     @classmethod
-    def in_memory(cls) -> "IndexStore":
-        return cls(PrivateRamStorage().create_index(build_schema(), indexname=INDEX_NAME), None)
+    def in_memory(cls, semantic: bool = False) -> "IndexStore":
+        return cls(PrivateRamStorage().create_index(build_schema(), indexname=INDEX_NAME), None,
+                   semantic)
 
     # -- writing ------------------------------------------------------------
 
@@ -365,9 +393,11 @@ class IndexStore:
         return sum(read_through(str(p)) for p in Path(self.path).iterdir() if p.is_file())
 
     def size_bytes(self) -> int:
+        """The keyword index's files and the meaning vectors, in bytes."""
         if self.path is None:
             return 0
-        return sum(p.stat().st_size for p in Path(self.path).iterdir() if p.is_file())
+        keyword = sum(p.stat().st_size for p in Path(self.path).iterdir() if p.is_file())
+        return keyword + self.vectors.size_bytes()
 
     def close(self) -> None:
         if self._searcher is not None:

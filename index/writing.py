@@ -18,6 +18,7 @@ from index.w3.bulkwrite import fewer_collections
 from index.documents import Document
 from index.errors import DocumentError, ReadError
 from index.fingerprint import document_fingerprint
+from index.vectors import content_key
 from index.parallel import SegmentWorkers
 from index.limits import MAX_DOCUMENT_CHARS, MAX_FILE_BYTES
 from index.live import live_files, mark_whole
@@ -111,6 +112,7 @@ def document_fields(doc: Document, file: str | None = None) -> dict[str, Any]:
     fingerprint = document_fingerprint(doc.title, doc.text)
     if fingerprint:
         values["simhash"] = fingerprint
+    values["vkey"] = content_key(doc.title, doc.text)
     for name in ("url", "source", "path", "author", "pages"):
         value = getattr(doc, name)
         if value:

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import asdict
 from typing import Any
 
 import click
@@ -147,14 +148,17 @@ EXIT_SKIPPED = 3
               help="Skip larger files (and compressed files larger once uncompressed).")
 @click.option("--follow-links", is_flag=True,
               help="Follow symbolic links that lead out of the folders indexed.")
+@click.option("--semantic", is_flag=True,
+              help="Also keep meaning vectors, for search across languages (--across); kept "
+                   "with the index, so later runs embed too. Keyword search is ready first.")
 @click.option("--json", "as_json", is_flag=True, help="The run's report as JSON.")
 @index_option
 @click.pass_context
 def index_cmd(ctx: click.Context, paths: tuple[str, ...], lang: str | None, rebuild: bool,
               wait: float, optimize: bool, procs: int, max_file_size: str, follow_links: bool,
-              as_json: bool) -> None:
-    """Index files and folders (.txt .md .html .json .jsonl .docx .odt .epub .eml .mbox .rtf,
-    and .json.gz .jsonl.gz).
+              semantic: bool, as_json: bool) -> None:
+    """Index files and folders (.txt .md .html .json .jsonl .pdf .docx .odt .epub .eml .mbox
+    .rtf, and .json.gz .jsonl.gz).
 
     New and changed files are read, unchanged ones skipped, and the documents of files
     gone from a folder removed. A file that cannot be read is skipped and listed with
@@ -164,8 +168,11 @@ def index_cmd(ctx: click.Context, paths: tuple[str, ...], lang: str | None, rebu
     ctx.obj["wait"] = wait
     options = {"procs": procs, "max_file_bytes": _bytes(max_file_size)}
     try:
-        engine = (Engine.create(ctx.obj["index"], overwrite=True, lock_timeout=wait, **options)
+        engine = (Engine.create(ctx.obj["index"], overwrite=True, lock_timeout=wait, **options,
+                                semantic=True if semantic else None)
                   if rebuild else _open(ctx, create=True, **options))
+        if semantic:
+            engine.set_semantic()
     except SearchError as exc:
         _fail(exc)
     bar = _Bar()
@@ -174,17 +181,41 @@ def index_cmd(ctx: click.Context, paths: tuple[str, ...], lang: str | None, rebu
         with engine:
             try:
                 report = engine.index_paths(list(paths), lang=lang, progress=bar,
-                                            follow_links=follow_links)
+                                            follow_links=follow_links, vectors="later")
             finally:
                 bar.close()
             if optimize:
                 click.echo("Merging the index into one segment ...", err=True)
                 merged = engine.optimize()
+            _print_report(report, merged, as_json and not engine.semantic)
+            if engine.semantic:
+                _embed(engine, report, as_json)
     except SearchError as exc:
         _fail(exc)
-    _print_report(report, merged, as_json)
     if report.failed:
         sys.exit(EXIT_SKIPPED)
+
+
+def _embed(engine: Engine, report: IndexReport, as_json: bool) -> None:
+    """The meaning-vector pass after the keyword commit, with its own progress and report."""
+    if not as_json:
+        click.echo("Keyword search is ready. Adding meaning vectors (search across languages) ...")
+    bar = click.progressbar(length=1, label="Meaning vectors", file=sys.stderr)
+
+    def progress(done: int, total: int) -> None:
+        bar.length = max(total, 1)
+        bar.update(done - bar.pos)
+
+    with bar:
+        vectors = engine.embed(progress=progress)
+    if as_json:
+        click.echo(json.dumps(dict(report.to_dict(), vectors=asdict(vectors)), ensure_ascii=False,
+                              indent=2))
+    elif vectors.busy:
+        click.echo("Another process is adding meaning vectors to this index: it will add these too.")
+    else:
+        click.echo(f"Meaning vectors: {vectors.embedded} documents embedded ({vectors.passages} "
+                   f"passages) in {vectors.seconds:.1f}s; {vectors.documents} documents have them.")
 
 
 def _print_report(report: IndexReport, merged: tuple[int, int] | None, as_json: bool) -> None:
@@ -209,7 +240,14 @@ def _print_report(report: IndexReport, merged: tuple[int, int] | None, as_json: 
             click.echo(f"  {path}: {reason}", err=True)
 
 
+#: Why a search across languages found by words only.
+NO_VECTORS = ("(this index has no meaning vectors, so only documents with the query's words are "
+              "found: add them with `search index --semantic PATH`)")
+
+
 def _print_results(results: Results) -> None:
+    if results.across == "no-vectors":
+        click.echo(NO_VECTORS, err=True)
     if results.corrected:
         click.echo(f"Showing results for {results.suggestion!r}. Search instead for "
                    f"{results.query!r}: add --no-correct.")
@@ -259,11 +297,13 @@ def _print_results(results: Results) -> None:
                                       "at /feed (newest first unless --sort says otherwise).")
 @click.option("--base-url", default="http://127.0.0.1:8000", show_default=True,
               help="With --format atom: the address `search serve` is reached at, for the links.")
+@click.option("--across", is_flag=True,
+              help="Also documents in other languages, by meaning (an index made with --semantic).")
 @index_option
 @click.pass_context
 def query_cmd(ctx: click.Context, text: tuple[str, ...], lang: str | None, limit: int,
               page: int, sort: str, fold: bool, correct: bool, as_json: bool, output: str,
-              base_url: str) -> None:
+              base_url: str, across: bool) -> None:
     """Search the index. Filters alone (`lang:ru date:2026-11 source:rt.com`) list what they
     let through, newest first."""
     query = " ".join(text)
@@ -272,7 +312,8 @@ def query_cmd(ctx: click.Context, text: tuple[str, ...], lang: str | None, limit
     try:
         with _open(ctx) as engine:
             results = engine.search(query, lang=lang, limit=limit, page=page, sort=sort,
-                                    fold=fold, correct=correct and output != "atom")
+                                    fold=fold, correct=correct and output != "atom",
+                                    across_languages=across)
     except SearchError as exc:
         _fail(exc)
     if as_json or output == "json":
@@ -348,6 +389,10 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
                f"updated {stats.updated or 'never'}")
     for lang, n in stats.languages.items():
         click.echo(f"  {lang}: {n}")
+    if stats.semantic:
+        click.echo(f"meaning vectors: {stats.vectors} of {stats.documents} documents"
+                   + ("" if stats.vectors >= stats.documents else
+                      " (`search index --semantic PATH` adds the rest)"))
 
 
 @main.command("remove")

@@ -8,13 +8,17 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
+import numpy as np
+
 from analyzers import analyze as _analyze
 from analyzers import canonical_language, detect_language
 from analyzers.registry import analysis_language
 
 from index import Document, IndexReport, IndexStore, Indexer, QueryError
+from index.errors import SearchError
 from index.arrays import IndexArrays
 from index.documents import page_at, site_of
+from index.embedding import EmbedProgress, EmbedReport, embed_missing
 from index.limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_LIMIT
 from index.writing import ProgressCallback
 from index.schema import body_field, exact_field, is_part, text_field
@@ -24,6 +28,7 @@ from search.query import parse
 from search.query_language import SHORT_WORDS, QueryLanguage
 from search.spelling import Speller
 from search.ranking import SORTS, Ranker
+from search.meaning import Meaning
 from search.snippets import Snippet, cut_snippet, mark_all, split_pages
 
 
@@ -77,6 +82,9 @@ class Results:
     suggestion: str | None = None
     #: True when the hits are the suggestion's: the query as typed found nothing.
     corrected: bool = False
+    #: Asked across languages: ``on`` when results by meaning joined those by words,
+    #: ``no-vectors`` when the index has no meaning vectors (see :meth:`Engine.embed`).
+    across: str | None = None
 
     def __iter__(self) -> Iterator[Hit]:
         return iter(self.hits)
@@ -123,9 +131,29 @@ class Stats:
     size_bytes: int
     updated: str | None
     segments: int = 1
+    #: Whether the index keeps meaning vectors, and how many documents have them.
+    semantic: bool = False
+    vectors: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class _Options:
+    """A search's options, as :meth:`Engine.search` was given them."""
+
+    lang: str | None
+    limit: int
+    page: int
+    sort: str
+    fold: bool
+    across: bool
+
+
+def _check_vectors(when: str) -> None:
+    if when not in ("wait", "background", "later"):
+        raise SearchError(f"vectors={when!r} is not a choice: use 'wait', 'background' or 'later'")
 
 
 def _since(started: float) -> float:
@@ -166,6 +194,8 @@ class Engine:
         self._query_language_reader = QueryLanguage(store.ix.schema)
         self._speller = Speller(store.ix.schema)
         self._arrays_cache: IndexArrays | None = None
+        self._meaning = Meaning(store.vectors)
+        self._embedding: threading.Thread | None = None
         # Searches run one at a time. Each is Python and many small numpy calls that hand
         # the GIL back and forth: two threads searching at once each take over twice as
         # long (8 threads: 28 pages a second instead of 53), so queuing is faster.
@@ -174,9 +204,13 @@ class Engine:
     # -- opening -------------------------------------------------------------
 
     @classmethod
-    def create(cls, path: str | os.PathLike[str], *, overwrite: bool = False, **options: Any) -> "Engine":
-        """Create an index in ``path`` (a new or empty folder; ``overwrite`` replaces an index)."""
-        return cls(IndexStore.create(path, overwrite=overwrite), **options)
+    def create(cls, path: str | os.PathLike[str], *, overwrite: bool = False,
+               semantic: bool | None = None, **options: Any) -> "Engine":
+        """Create an index in ``path`` (a new or empty folder; ``overwrite`` replaces an index).
+        With ``semantic``, documents get meaning vectors too, for search across languages
+        (kept with the index: later runs embed too); when not given, an index replaced by
+        ``overwrite`` passes its choice on."""
+        return cls(IndexStore.create(path, overwrite=overwrite, semantic=semantic), **options)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, create: bool = False, **options: Any) -> "Engine":
@@ -191,15 +225,25 @@ class Engine:
             return cls(IndexStore.create(path), **options)
 
     @classmethod
-    def in_memory(cls, **options: Any) -> "Engine":
+    def in_memory(cls, *, semantic: bool = False, **options: Any) -> "Engine":
         """An index that lives in memory only, for tests and experiments."""
-        return cls(IndexStore.in_memory(), **options)
+        return cls(IndexStore.in_memory(semantic), **options)
+
+    @property
+    def semantic(self) -> bool:
+        """Whether documents get meaning vectors (:meth:`embed`)."""
+        return self._store.semantic
+
+    def set_semantic(self, semantic: bool = True) -> None:
+        """Keep meaning vectors for this index from now on (or stop); kept with the index."""
+        self._store.set_semantic(semantic)
 
     @property
     def path(self) -> str | None:
         return self._store.path
 
     def close(self) -> None:
+        self.wait_for_vectors()
         self._store.close()
 
     def __enter__(self) -> "Engine":
@@ -210,28 +254,66 @@ class Engine:
 
     # -- writing -------------------------------------------------------------
 
-    def add(self, docs: Iterable[Document | Mapping[str, Any]], *, lang: str | None = None) -> IndexReport:
-        """Add documents (dicts or :class:`Document`), replacing any with the same id."""
+    def add(self, docs: Iterable[Document | Mapping[str, Any]], *, lang: str | None = None,
+            vectors: str = "wait") -> IndexReport:
+        """Add documents (dicts or :class:`Document`), replacing any with the same id. In a
+        :attr:`semantic` index their meaning vectors are written before it returns; with
+        ``vectors="background"`` by a thread (:meth:`wait_for_vectors` waits for it), with
+        ``vectors="later"`` by the next :meth:`embed`."""
         if isinstance(docs, (Document, Mapping)):
             docs = [docs]
-        return self._indexer.add(docs, lang=lang)
+        _check_vectors(vectors)
+        report = self._indexer.add(docs, lang=lang)
+        self._vectors_after(vectors)
+        return report
+
+    def _vectors_after(self, when: str) -> None:
+        if not self.semantic or when == "later":
+            return
+        if when == "background":
+            self.wait_for_vectors()
+            self._embedding = threading.Thread(target=self.embed, name="meaning-vectors", daemon=True)
+            self._embedding.start()
+        else:
+            self.embed()
+
+    def embed(self, *, progress: EmbedProgress | None = None,
+              stop: threading.Event | None = None) -> EmbedReport:
+        """Write meaning vectors for every document that lacks them for its text (all of them
+        the first time; then the new and changed), and drop those of deleted documents.
+        ``progress(done, total)`` follows it; ``stop`` ends it early (what is done is kept)."""
+        arrays = IndexArrays(self._store.searcher())
+        return embed_missing(arrays, self._store.vectors, self._meaning.embedder,
+                             progress=progress, stop=stop)
+
+    def wait_for_vectors(self, timeout: float | None = None) -> bool:
+        """Wait for vectors being written in the background; whether they are done."""
+        if self._embedding is not None:
+            self._embedding.join(timeout)
+            if self._embedding.is_alive():
+                return False
+            self._embedding = None
+        return True
 
     def index_paths(self, paths: Iterable[str | os.PathLike[str]], *, lang: str | None = None,
                     progress: ProgressCallback | None = None,
                     committed: Callable[[list[str]], None] | None = None,
-                    follow_links: bool = False) -> IndexReport:
+                    follow_links: bool = False, vectors: str = "wait") -> IndexReport:
         """Index files and folders (recursively): new and changed files are read, unchanged
         ones skipped, and the documents of files gone from a folder removed.
 
         A file that cannot be read is listed in ``report.failed`` with the reason, and the
         rest are indexed. ``progress(Progress)`` follows the work; ``committed(ids)`` is
         told each durable commit's document ids. Symbolic links that lead out of a folder
-        are followed only with ``follow_links``.
+        are followed only with ``follow_links``. Meaning vectors as in :meth:`add`.
         """
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
-        return self._indexer.index_paths(paths, lang=canonical_language(lang), progress=progress,
-                                         committed=committed, follow_links=follow_links)
+        _check_vectors(vectors)
+        report = self._indexer.index_paths(paths, lang=canonical_language(lang), progress=progress,
+                                           committed=committed, follow_links=follow_links)
+        self._vectors_after(vectors)
+        return report
 
     def optimize(self) -> tuple[int, int]:
         """Merge the index's segments into one; returns the segment counts before and after.
@@ -279,7 +361,7 @@ class Engine:
 
     def search(self, text: str, *, lang: str | None = None, limit: int = 10,
                page: int = 1, sort: str = "relevance", fold: bool = True,
-               correct: bool = True) -> Results:
+               correct: bool = True, across_languages: bool = False) -> Results:
         """Search. ``lang`` restricts to one language; ``page`` counts from 1; ``sort`` is
         ``relevance``, ``newest`` or ``oldest`` (documents without a date last). A query of
         filters alone (``lang:ru date:2026-11``) lists what they let through, newest first;
@@ -288,7 +370,9 @@ class Engine:
         :attr:`Hit.similar` (and ``total`` counts them once). A query that finds few
         results is checked for mistyped words: :attr:`Results.suggestion` is the corrected
         query, and when the typed one finds nothing its results are the correction's
-        (:attr:`Results.corrected`), unless ``correct`` is False.
+        (:attr:`Results.corrected`), unless ``correct`` is False. With ``across_languages``,
+        the documents nearest the query in meaning, in any language, join those holding its
+        words (when the index has meaning vectors: :attr:`Results.across` says).
 
         Safe to call from several threads; their searches run one at a time.
         """
@@ -302,11 +386,12 @@ class Engine:
         if page * limit > MAX_DEPTH:
             raise QueryError(f"page {page} is too deep: results stop at {MAX_DEPTH:,}; "
                              "refine the query instead")
+        options = _Options(lang, limit, page, sort, fold, across_languages)
         with self._searching:
-            results, complete = self._search(text, lang, limit, page, sort, fold, started)
+            results, complete = self._search(text, options, started)
             if complete >= FEW_RESULTS and not self._retyped(text):
                 return results
-            return self._with_suggestion(results, lang, sort, fold, correct, started)
+            return self._with_suggestion(results, options, correct, started)
 
     def _retyped(self, text: str) -> bool:
         """Whether a word of the query reads as a word of the index typed with another keyboard
@@ -315,8 +400,8 @@ class Engine:
         return self._speller.retyped(text, arrays.columns.live_counts("alang"),
                                      arrays.terms.doc_frequency)
 
-    def _with_suggestion(self, results: Results, lang: str | None, sort: str, fold: bool,
-                         correct: bool, started: float) -> Results:
+    def _with_suggestion(self, results: Results, options: "_Options", correct: bool,
+                         started: float) -> Results:
         """``results``, or the corrected query's when the typed one found nothing, with the
         correction proposed (when it finds something)."""
         arrays = self._arrays(self._store.searcher())
@@ -324,7 +409,7 @@ class Engine:
                                            arrays.terms.doc_frequency, arrays.terms.locate)
         if suggestion is None:
             return results
-        fixed, _ = self._search(suggestion, lang, results.limit, results.page, sort, fold, started)
+        fixed, _ = self._search(suggestion, options, started)
         if not fixed.total:
             return results
         if results.total or not correct:
@@ -333,13 +418,13 @@ class Engine:
         fixed.query, fixed.suggestion, fixed.corrected = results.query, suggestion, True
         return fixed
 
-    def _search(self, text: str, lang: str | None, limit: int, page: int, sort: str, fold: bool,
-                started: float) -> tuple[Results, int]:
+    def _search(self, text: str, options: "_Options", started: float) -> tuple[Results, int]:
         """One page of results, and how many hold every word of a short query, or any of a
         longer one (``FEW_RESULTS`` for a query of filters, -1 for one of nothing: neither
         is corrected)."""
+        limit, page, sort = options.limit, options.page, options.sort
         parsed = parse(text)
-        lang = canonical_language(lang) or parsed.lang
+        lang = canonical_language(options.lang) or parsed.lang
         searcher = self._store.searcher()
         # Every language is queried, the filter keeps one: the facet counts the others.
         arrays = self._arrays(searcher)
@@ -352,8 +437,9 @@ class Engine:
         plan = self._builder.build(parsed, languages, arrays.terms.doc_frequency)
         query_lang = self._query_language(parsed, arrays) if lang is None else None
         ranker = Ranker(arrays, self._builder.w)
+        nearest = self._nearest(arrays, parsed) if options.across else None
         ranked = ranker.rank(plan, lang=lang, offset=(page - 1) * limit, limit=limit,
-                             query_lang=query_lang, sort=sort, fold=fold)
+                             query_lang=query_lang, sort=sort, fold=options.fold, nearest=nearest)
         hits = [self._hit(searcher, ranker, docnum, score, terms)
                 for docnum, score, terms in zip(ranked.docnums, ranked.scores, ranked.matched)]
         for hit, similar in zip(hits, ranked.similar):
@@ -362,8 +448,14 @@ class Engine:
         # question, rarely all in one document) when few results hold any.
         short = len(text.split()) <= SHORT_WORDS
         found = FEW_RESULTS if parsed.empty else ranked.complete if short else ranked.total
+        across = None if not options.across else "no-vectors" if nearest is None else "on"
         return (Results(text, ranked.total, page, limit, hits, ranked.languages, _since(started),
-                        ranked.partial, sort, ranked.months, ranked.sources), found)
+                        ranked.partial, sort, ranked.months, ranked.sources, across=across), found)
+
+    def _nearest(self, arrays: IndexArrays, parsed: Any) -> np.ndarray | None:
+        """The documents nearest the query's words in meaning (None: no vectors)."""
+        words = " ".join(c.text for group in parsed.groups for c in group)
+        return self._meaning.nearest(arrays, words, self._builder.w.fusion_depth)
 
     @staticmethod
     def _hit(searcher: Any, ranker: Ranker, docnum: int, score: float,
@@ -379,9 +471,10 @@ class Engine:
 
     def warm(self) -> None:
         """Load now what the first searches would: the index's files into the operating
-        system's file cache (when they fit), its arrays, every language's analyzer."""
+        system's file cache (when they fit), its arrays, every language's analyzer, and in an
+        index with meaning vectors, the vectors and the model that embeds queries."""
         self._store.read_ahead()
-        self.search("warm")
+        self.search("warm", across_languages=self.semantic)
 
     def document(self, doc_id: str, query: str | None = None) -> DocumentView | None:
         """One whole document, with ``query``'s matches marked in its text; ``None`` if absent."""
@@ -438,4 +531,5 @@ class Engine:
             if mtimes:
                 updated = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(max(mtimes)))
         return Stats(sum(languages.values()), dict(sorted(languages.items(), key=lambda kv: -kv[1])),
-                     self._store.size_bytes(), updated, self._store.segment_count())
+                     self._store.size_bytes(), updated, self._store.segment_count(),
+                     self.semantic, self._meaning.documents(self._arrays(searcher)))

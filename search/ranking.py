@@ -167,12 +167,15 @@ class Ranker:
         return mask
 
     def rank(self, plan: Plan, *, lang: str | None, offset: int, limit: int,
-             query_lang: str | None = None, sort: str = "relevance", fold: bool = True) -> Ranked:
+             query_lang: str | None = None, sort: str = "relevance", fold: bool = True,
+             nearest: np.ndarray | None = None) -> Ranked:
         """One page of ``plan``'s results: match and score, leave out what the query excludes,
         count the languages, order (by ``sort``, one of :data:`SORTS`; by relevance the first
         are reordered by where their words stand), and with ``fold`` show near-duplicates once,
-        under the best placed of them."""
+        under the best placed of them. ``nearest`` (documents nearest the query's meaning,
+        best first) join the results, fused by rank with those found by words."""
         found = self._match(plan)
+        by_words = self._join(found, None if plan.browse else nearest)
         if query_lang in self.alang_values and self.w.query_language != 1.0:
             # The language the query is written in is likely the one the reader wants.
             found.score[self.alang == self.alang_values.index(query_lang)] *= self.w.query_language
@@ -184,6 +187,10 @@ class Ranker:
         terms = plan.terms(self._bare_docs)
 
         def order(deep: int) -> np.ndarray:
+            if sort == "relevance" and by_words is not None and nearest is not None:
+                words = self._ordered(plan, found, candidates[by_words[candidates]], terms, lang,
+                                      query_lang, max(deep, self.w.fusion_depth))
+                return self._fused(words, nearest[np.isin(nearest, candidates)])
             if sort == "relevance":
                 return self._ordered(plan, found, candidates, terms, lang, query_lang, deep)
             return self._by_date(candidates, found.score, newest=sort == "newest", depth=deep)
@@ -198,6 +205,29 @@ class Ranker:
         complete = int((found.coverage[candidates] >= found.needed[self.alang[candidates]]).sum())
         return Ranked([int(d) for d in docs], [float(found.score[d]) for d in docs], total,
                       languages, months, sources, matched_terms, similar, complete, self.budget.cut)
+
+    @staticmethod
+    def _join(found: _Found, nearest: np.ndarray | None) -> np.ndarray | None:
+        """Add the documents ``nearest`` in meaning to those found; None when there are none,
+        else which documents were found by words."""
+        if nearest is None:
+            return None
+        by_words = found.matched.copy()
+        found.matched[nearest] = True
+        return by_words
+
+    def _fused(self, by_words: np.ndarray, by_meaning: np.ndarray) -> np.ndarray:
+        """The two orders fused by reciprocal rank over their first ``fusion_depth``; then the
+        rest of the order by words."""
+        k, depth = self.w.fusion_k, self.w.fusion_depth
+        score: dict[int, float] = {}
+        for rank, doc in enumerate(by_words[:depth].tolist()):
+            score[doc] = 1.0 / (k + rank + 1)
+        for rank, doc in enumerate(by_meaning[:depth].tolist()):
+            score[doc] = score.get(doc, 0.0) + self.w.meaning / (k + rank + 1)
+        head = sorted(score, key=lambda doc: (-score[doc], doc))
+        tail = [doc for doc in by_words[depth:].tolist() if doc not in score]
+        return np.array(head + tail, dtype=np.int64)
 
     def _folded_page(self, candidates: np.ndarray, score: np.ndarray,
                      order: Callable[[int], np.ndarray], offset: int, depth: int

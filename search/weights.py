@@ -66,3 +66,9 @@ class Weights:
     unmarked_adjacent: float = 2.0
     #: ... and how many of the first results are reordered.
     unmarked_depth: int = 20
+    #: Across languages: the results by words and by meaning are fused by reciprocal rank,
+    #: ``1 / (fusion_k + rank)`` from each list, over the first ``fusion_depth`` of each ...
+    fusion_k: float = 10.0
+    fusion_depth: int = 100
+    #: ... the list by meaning weighing this much against 1 for the list by words.
+    meaning: float = 3.0

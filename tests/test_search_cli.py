@@ -54,8 +54,10 @@ def test_skipped_inputs_are_listed_and_exit_3(run, tmp_path):
 def test_stats_json(run):
     run("index", str(SAMPLES))
     data = json.loads(run("stats", "--json").output)
-    assert set(data) == {"documents", "languages", "size_bytes", "updated", "segments"}
+    assert set(data) == {"documents", "languages", "size_bytes", "updated", "segments", "semantic",
+                         "vectors"}
     assert data["documents"] >= 30 and {"vi", "ru", "en"} <= set(data["languages"])
+    assert (data["semantic"], data["vectors"]) == (False, 0)
 
 
 def test_remove_by_id_and_by_path(run):

@@ -64,7 +64,8 @@ def test_long_query_and_bad_page_are_400_with_a_message(client):
 def test_api_search_json_shape(client):
     data = client.get("/api/search?q=ядерная+безопасность").get_json()
     assert set(data) == {"query", "total", "page", "limit", "took_ms", "languages", "hits", "partial",
-                         "sort", "months", "sources", "suggestion", "corrected"}
+                         "sort", "months", "sources", "suggestion", "corrected", "across"}
+    assert data["across"] is None  # not asked
     top = data["hits"][0]
     assert top["lang"] == "ru" and ["ядерной", True] in top["snippet"]
 

@@ -28,7 +28,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "months": "Date", "sources": "Source", "latest": "Latest", "all_dates": "All dates",
         "showing_for": "Showing results for", "search_instead": "Search instead for",
         "did_you_mean": "Did you mean",
-        "feed": "Feed", "pdf_page": "p. {page}",
+        "feed": "Feed", "pdf_page": "p. {page}", "across": "Also in other languages",
+        "no_vectors": "Results in other languages need meaning vectors, which this index does not "
+                      "have: only documents with your words are shown. Add them with "
+                      "`search index --semantic PATH`.",
     },
     "vi": {
         "title": "Tìm kiếm", "placeholder": "Tìm tin tức và tài liệu", "search": "Tìm",
@@ -48,7 +51,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "months": "Ngày", "sources": "Nguồn", "latest": "Mới nhất", "all_dates": "Mọi ngày",
         "showing_for": "Đang hiển thị kết quả cho", "search_instead": "Tìm chính xác",
         "did_you_mean": "Có phải bạn muốn tìm",
-        "feed": "Theo dõi", "pdf_page": "tr. {page}",
+        "feed": "Theo dõi", "pdf_page": "tr. {page}", "across": "Cả các ngôn ngữ khác",
+        "no_vectors": "Kết quả bằng ngôn ngữ khác cần vectơ ngữ nghĩa mà chỉ mục này chưa có: chỉ "
+                      "hiển thị tài liệu chứa từ bạn tìm. Thêm bằng `search index --semantic PATH`.",
     },
     "ru": {
         "title": "Поиск", "placeholder": "Поиск по новостям и документам", "search": "Найти",
@@ -69,7 +74,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "all_dates": "Все даты",
         "showing_for": "Показаны результаты по запросу", "search_instead": "Искать вместо этого",
         "did_you_mean": "Возможно, вы имели в виду",
-        "feed": "Подписка", "pdf_page": "с. {page}",
+        "feed": "Подписка", "pdf_page": "с. {page}", "across": "И на других языках",
+        "no_vectors": "Для результатов на других языках нужны смысловые векторы, а в этом индексе "
+                      "их нет: показаны только документы с вашими словами. Добавьте их командой "
+                      "`search index --semantic PATH`.",
     },
 }
 

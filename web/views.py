@@ -113,9 +113,12 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     return value
 
 
-def _flag(name: str) -> bool:
-    """A yes-or-no parameter, yes unless given as 0, false, no or off."""
-    return request.args.get(name, "1").lower() not in ("0", "false", "no", "off")
+def _flag(name: str, default: bool = True) -> bool:
+    """A yes-or-no parameter: no when given as 0, false, no or off (or empty), yes when
+    given otherwise; ``default`` when not given."""
+    if name not in request.args:
+        return default
+    return request.args[name].lower() not in ("", "0", "false", "no", "off")
 
 
 def _run_search() -> tuple[str, str | None, Any]:
@@ -125,8 +128,9 @@ def _run_search() -> tuple[str, str | None, Any]:
     page = _int_arg("page", 1, 1, LIMITS.max_depth)
     sort = request.args.get("sort") or "relevance"
     fold, correct = _flag("fold"), _flag("correct")
+    across = _flag("across", default=False)
     results = (engine().search(q, lang=lang, limit=limit, page=page, sort=sort, fold=fold,
-                               correct=correct) if q.strip() else None)
+                               correct=correct, across_languages=across) if q.strip() else None)
     return q, lang, results
 
 
