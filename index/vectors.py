@@ -215,6 +215,7 @@ class VectorStore:
 
     def add(self, part: Part) -> None:
         """Write ``part`` as the newest: whole, then renamed into place. Under :meth:`writing`."""
+        self._loaded = None
         if self.folder is None:
             self._memory.append(part)
             return
@@ -274,6 +275,7 @@ class VectorStore:
         if dropped == 0 and len(names) <= 1:
             return 0
         part = _subset(vectors, keep)
+        self._loaded = None
         if self.folder is None:
             self._memory = [part]
             return dropped

@@ -73,6 +73,10 @@ def test_deleting_a_document_takes_its_vectors_with_it():
         assert engine.stats().vectors == len(NEWS) - 1
         engine.add({"id": "x", "lang": "en", "title": "Other", "text": "Another story."})
         assert engine.stats().vectors == len(NEWS)
+        engine.delete("vi-rice", "x")
+        assert engine.embed().dropped == 3  # a fifth or more dead: compacted away
+        assert engine.stats().vectors == len(NEWS) - 2
+        assert ids(engine.search(QUERY, lang="vi", across_languages=True))[0] == "vi-reactor"
 
 
 def test_an_updated_document_is_embedded_again():
