@@ -11,10 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from cachetools import LRUCache
 
 from index.arrays import IndexArrays
 from index.embedding import vector_docnums
 from index.vectors import Embedder, Vectors, VectorStore
+
+#: Query vectors kept for queries asked again.
+QUERIES_KEPT = 256
 
 
 class Meaning:
@@ -24,6 +28,8 @@ class Meaning:
         self.store = store
         self.embedder = Embedder()
         self._docnums: tuple[Any, Vectors, np.ndarray] | None = None
+        #: Query vectors of the latest queries: the next page, the feed, a reload ask again.
+        self._queries: LRUCache[str, np.ndarray] = LRUCache(maxsize=QUERIES_KEPT)
 
     def documents(self, arrays: IndexArrays) -> int:
         """How many live documents have meaning vectors."""
@@ -37,8 +43,14 @@ class Meaning:
         live = docnums >= 0
         if not live.any() or not text.strip():
             return None
-        found, _ = vectors.nearest(self.embedder.query(text), live, depth)
+        found, _ = vectors.nearest(self._query(text), live, depth)
         return docnums[found]
+
+    def _query(self, text: str) -> np.ndarray:
+        vector = self._queries.get(text)
+        if vector is None:
+            vector = self._queries[text] = self.embedder.query(text)
+        return vector
 
     def _docnums_of(self, arrays: IndexArrays, vectors: Vectors) -> np.ndarray:
         cached = self._docnums
