@@ -40,8 +40,9 @@ LEAD_CHARS = 600
 PASSAGE_CHARS = 200
 #: The vectors' length (multilingual-e5-small).
 DIMENSIONS = 384
-#: Documents embedded and written as one part.
-PART_DOCUMENTS = 512
+#: Documents embedded and written as one part (about 15 s of embedding on 2 cores: what a
+#: stopped pass waits for, or loses when killed).
+PART_DOCUMENTS = 128
 #: Documents the coarse pass keeps for the exact nearest-passage pass.
 COARSE = 400
 FOLDER = "vectors"

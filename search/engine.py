@@ -196,6 +196,7 @@ class Engine:
         self._arrays_cache: IndexArrays | None = None
         self._meaning = Meaning(store.vectors)
         self._embedding: threading.Thread | None = None
+        self._stop_embedding = threading.Event()
         # Searches run one at a time. Each is Python and many small numpy calls that hand
         # the GIL back and forth: two threads searching at once each take over twice as
         # long (8 threads: 28 pages a second instead of 53), so queuing is faster.
@@ -243,6 +244,9 @@ class Engine:
         return self._store.path
 
     def close(self) -> None:
+        """Close the index. Vectors being written in the background stop after their current
+        part (what is written stays; the next :meth:`embed` adds the rest)."""
+        self._stop_embedding.set()
         self.wait_for_vectors()
         self._store.close()
 
@@ -272,7 +276,8 @@ class Engine:
             return
         if when == "background":
             self.wait_for_vectors()
-            self._embedding = threading.Thread(target=self.embed, name="meaning-vectors", daemon=True)
+            self._embedding = threading.Thread(target=self.embed, name="meaning-vectors", daemon=True,
+                                               kwargs={"stop": self._stop_embedding})
             self._embedding.start()
         else:
             self.embed()

@@ -162,3 +162,11 @@ def test_the_command_indexes_with_vectors_and_queries_across(tmp_path):
     assert f"meaning vectors: {len(NEWS)} of {len(NEWS)} documents" in run("stats").output
     rebuilt = run("index", "--rebuild", str(tmp_path / "news.jsonl"))
     assert f"{len(NEWS)} documents embedded" in rebuilt.output  # --rebuild keeps the choice
+
+
+def test_closing_stops_background_vectors_and_the_next_pass_adds_the_rest(tmp_path):
+    with Engine.create(tmp_path / "ix", semantic=True) as engine:
+        engine.add(NEWS, vectors="background")
+    with Engine.open(tmp_path / "ix") as engine:
+        assert engine.embed().documents == len(NEWS)  # what the stopped thread left, added
+        assert engine.stats().vectors == len(NEWS)
