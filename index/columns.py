@@ -4,6 +4,8 @@ searcher's life."""
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 import numpy as np
 
 from index.fingerprint import near_duplicate_groups
@@ -79,10 +81,8 @@ class DocumentColumns:
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's length in ``fieldname`` (as Whoosh stores it: one byte, approximate)."""
         if fieldname not in self._lengths:
-            out = np.zeros(self.segments.size, dtype=np.float32)
-            for reader, offset in self.segments.leaves:
-                out[offset:offset + reader.doc_count_all()] = w3.field_lengths(reader, fieldname)
-            self._lengths[fieldname] = out
+            self._lengths[fieldname] = self._of_segments(
+                lambda reader: w3.field_lengths(reader, fieldname), np.float32)
         return self._lengths[fieldname]
 
     def length_norms(self, fieldname: str, b: float, average: float) -> np.ndarray:
@@ -124,11 +124,16 @@ class DocumentColumns:
     def numbers(self, fieldname: str) -> np.ndarray:
         """A 64-bit number column (``simhash``, ``vkey``) of every document (0: none)."""
         if fieldname not in self._numbers:
-            values = np.zeros(self.segments.size, dtype=np.uint64)
-            for reader, offset in self.segments.leaves:
-                values[offset:offset + reader.doc_count_all()] = w3.numbers(reader, fieldname)
-            self._numbers[fieldname] = values
+            self._numbers[fieldname] = self._of_segments(
+                lambda reader: w3.numbers(reader, fieldname), np.uint64)
         return self._numbers[fieldname]
+
+    def _of_segments(self, read: Callable[[Any], np.ndarray], dtype: type) -> np.ndarray:
+        """One value a document: ``read(reader)`` of each segment, placed at its offset."""
+        out: np.ndarray = np.zeros(self.segments.size, dtype=dtype)
+        for reader, offset in self.segments.leaves:
+            out[offset:offset + reader.doc_count_all()] = read(reader)
+        return out
 
     def copies(self) -> np.ndarray:
         """True for each document with a near-duplicate in the index (its group has two or more)."""

@@ -96,7 +96,7 @@ def embed_missing(arrays: IndexArrays, store: VectorStore, embedder: Embedder, *
 
 def _compact(arrays: IndexArrays, store: VectorStore) -> int:
     vectors = store.load()
-    dead = int((vector_docnums(arrays, vectors) < 0).sum())
-    if dead <= DEAD_SHARE * max(len(vectors), 1) and store.parts() <= MAX_PARTS:
+    live = vector_docnums(arrays, vectors) >= 0
+    if (~live).sum() <= DEAD_SHARE * max(len(vectors), 1) and store.parts() <= MAX_PARTS:
         return 0
-    return store.compact(vector_docnums(arrays, vectors) >= 0)
+    return store.compact(live)

@@ -331,8 +331,7 @@ def _atom(results: Results, lang: str | None, base: str) -> str:
     args = urlencode({k: v for k, v in (("q", results.query), ("lang", lang)) if v})
     return atom(results, title=results.query, self_url=f"{base}/feed?{args}",
                 page_url=f"{base}/search?{args}",
-                document_url=lambda hit: f"{base}/doc/{quote(hit.id, safe='')}"
-                + (f"#page-{hit.page}" if hit.page else ""))
+                document_url=lambda hit: f"{base}/doc/{quote(hit.id, safe='')}")
 
 
 @main.command("watch")

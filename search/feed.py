@@ -51,7 +51,8 @@ def atom(results: Results, *, title: str, self_url: str, page_url: str,
         _add(entry, "title", hit.title or hit.id)
         _add(entry, "id", uuid.uuid5(_ENTRY_NAMESPACE, hit.id).urn)
         _add(entry, "updated", stamp)
-        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=document_url(hit))
+        page = f"#page-{hit.page}" if hit.page else ""  # a PDF's hit opens at its page
+        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=document_url(hit) + page)
         if hit.author:
             _add(ET.SubElement(entry, f"{{{ATOM}}}author"), "name", hit.author)
         summary = "".join(text for text, _ in hit.snippet)

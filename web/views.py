@@ -252,6 +252,5 @@ def feed() -> Response:
     xml = atom(results, title=f"{q} · {g.t['title']}",
                self_url=base + url_for("search.feed", **args),
                page_url=base + url_for("search.search_page", **args),
-               document_url=lambda hit: base + url_for("search.doc_page", doc_id=hit.id)
-               + (f"#page-{hit.page}" if hit.page else ""))
+               document_url=lambda hit: base + url_for("search.doc_page", doc_id=hit.id))
     return Response(xml, mimetype="application/atom+xml")

@@ -45,12 +45,14 @@ class Extracted:
     pages: list[str]
     metadata: dict[str, str] = field(default_factory=dict)
     ocr_pages: int = 0
+    #: Whether OCR was installed when a page without text asked for it.
+    ocr_installed: bool = False
 
 
 def read_pdf(source: Source) -> list[Document]:
     extracted = extract(source.data, source.path)
     if not any(p.strip() for p in extracted.pages):
-        raise ReadError(source.path, no_text_reason(len(extracted.pages)))
+        raise ReadError(source.path, no_text_reason(len(extracted.pages), extracted.ocr_installed))
     if extracted.ocr_pages:
         source.warnings.append(f"{extracted.ocr_pages} page(s) without a text layer read by OCR")
     text, starts = join_pages(extracted.pages)
@@ -63,10 +65,8 @@ def read_pdf(source: Source) -> list[Document]:
                      author=meta.get("Author") or None, pages=starts)]
 
 
-def no_text_reason(pages: int) -> str:
-    from index.readers.ocr import ocr_languages
-
-    if ocr_languages():
+def no_text_reason(pages: int, ocr_installed: bool) -> str:
+    if ocr_installed:
         return f"no text in its {pages} page(s), and OCR found none: skipped"
     return (f"no text layer in its {pages} page(s) (a scan, or images of text): skipped. "
             "Install tesseract-ocr with tesseract-ocr-vie and tesseract-ocr-rus to read "

@@ -7,6 +7,8 @@ string saying why the file cannot be read.
 from __future__ import annotations
 
 import resource
+from contextlib import contextmanager
+from typing import Iterator
 
 import psutil
 import pypdfium2 as pdfium
@@ -39,8 +41,8 @@ def read_pages(data: bytes, memory: int) -> Extracted | str:
             pages.append(_page_text(document, index))
         metadata = {k: v for k, v in document.get_metadata_dict(skip_empty=True).items()
                     if k in _METADATA}
-        ocr = _read_scans(document, pages)
-        return Extracted(pages, metadata, ocr)
+        read, languages = _read_scans(document, pages)
+        return Extracted(pages, metadata, read, bool(languages))
     finally:
         document.close()
 
@@ -48,37 +50,44 @@ def read_pages(data: bytes, memory: int) -> Extracted | str:
 def _page_text(document: pdfium.PdfDocument, index: int) -> str:
     """The text of page ``index``: what lies within the page's box, as a reader sees it. A
     page pdfium cannot load (a broken page tree) has none."""
+    with _page(document, index) as page:
+        if page is None:
+            return ""
+        try:
+            textpage = page.get_textpage()
+            text = clean_page(textpage.get_text_bounded())
+            textpage.close()
+            return text
+        except pdfium.PdfiumError:
+            return ""
+
+
+@contextmanager
+def _page(document: pdfium.PdfDocument, index: int) -> Iterator[pdfium.PdfPage | None]:
+    """Page ``index``, closed after the block; None when pdfium cannot load it."""
     try:
         page = document[index]
     except pdfium.PdfiumError:
-        return ""
+        yield None
+        return
     try:
-        textpage = page.get_textpage()
-        text = clean_page(textpage.get_text_bounded())
-        textpage.close()
-        return text
-    except pdfium.PdfiumError:
-        return ""
+        yield page
     finally:
         page.close()
 
 
-def _read_scans(document: pdfium.PdfDocument, pages: list[str]) -> int:
-    """Read by OCR the pages with no text, when OCR is installed; how many gave text."""
+def _read_scans(document: pdfium.PdfDocument, pages: list[str]) -> tuple[int, list[str]]:
+    """Read by OCR the pages with no text, when OCR is installed: how many gave text, and
+    the languages OCR has (asked only when a page has no text)."""
     empty = [i for i, text in enumerate(pages) if not text.strip()]
     languages = ocr_languages() if empty else []
     read = 0
     for index in empty if languages else []:
-        try:
-            page = document[index]
-        except pdfium.PdfiumError:
-            continue
-        try:
-            pages[index] = clean_page(ocr_page(page, languages))
-        finally:
-            page.close()
+        with _page(document, index) as page:
+            if page is not None:
+                pages[index] = clean_page(ocr_page(page, languages))
         read += bool(pages[index].strip())
-    return read
+    return read, languages
 
 
 def _cap_memory(memory: int) -> None:
