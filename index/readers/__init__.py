@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import importlib
 import io
 import os
 import zlib
@@ -19,15 +20,31 @@ from index.documents import Document
 from index.errors import DocumentError, ReadError
 from index.limits import MAX_FILE_BYTES
 from index.readers.html import read_html
-from index.readers.mail import read_eml, read_mbox
-from index.readers.packages import read_docx, read_epub, read_odt
-from index.readers.pdf import read_pdf
 from index.readers.records import read_json, read_jsonl
-from index.readers.rtf import read_rtf
 from index.readers.source import Source
 from index.readers.text import read_markdown, read_plain
 
 Reader = Callable[[Source], list[Document]]
+
+
+@dataclass(frozen=True)
+class _Imported:
+    """A reader whose module is imported when a file of its kind is first read: a search
+    never loads the e-mail, zip, XML and PDF machinery."""
+
+    module: str
+    name: str
+
+    def __call__(self, source: Source) -> list[Document]:
+        reader: Reader = getattr(importlib.import_module(self.module), self.name)
+        return reader(source)
+
+
+read_eml, read_mbox = (_Imported("index.readers.mail", name) for name in ("read_eml", "read_mbox"))
+read_docx, read_odt, read_epub = (_Imported("index.readers.packages", name)
+                                  for name in ("read_docx", "read_odt", "read_epub"))
+read_pdf = _Imported("index.readers.pdf", "read_pdf")
+read_rtf = _Imported("index.readers.rtf", "read_rtf")
 
 #: The reader of each file name ending; ``NAME.gz`` is read as ``NAME`` once decompressed.
 READERS: dict[str, Reader] = {
