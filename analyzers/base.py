@@ -25,8 +25,9 @@ class SpanTokenizer(Tokenizer):
     Every token carries its position and its offsets into the text it came from.
     """
 
-    def spans(self, value: str) -> Iterator[tuple[str, int, int, int]]:
-        """``(token text, start, end, position)`` for each token of ``value``."""
+    def spans(self, value: str, mode: str = "") -> Iterator[tuple[str, int, int, int]]:
+        """``(token text, start, end, position)`` for each token of ``value``; ``mode`` is
+        Whoosh's (``"query"`` for a query, ``"index"`` for a document)."""
         raise NotImplementedError
 
     def __call__(self, value: str, positions: bool = False, chars: bool = False,
@@ -34,7 +35,7 @@ class SpanTokenizer(Tokenizer):
                  start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
                  mode: str = "", **kwargs: object) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        pieces = self.spans(value) if tokenize else iter([(value, 0, len(value), 0)])
+        pieces = self.spans(value, mode) if tokenize else iter([(value, 0, len(value), 0)])
         for text, start, end, pos in pieces:
             t.text = text
             t.boost = 1.0
@@ -50,7 +51,7 @@ class SpanTokenizer(Tokenizer):
 class WordTokenizer(SpanTokenizer):
     """Unicode words with their character offsets and positions."""
 
-    def spans(self, value: str) -> Iterator[tuple[str, int, int, int]]:
+    def spans(self, value: str, mode: str = "") -> Iterator[tuple[str, int, int, int]]:
         for pos, match in enumerate(WORD.finditer(value)):
             yield match.group(), match.start(), match.end(), pos
 

@@ -25,7 +25,7 @@ _SPACED_WORD = regex.compile(WORD.pattern)
 class BigramTokenizer(SpanTokenizer):
     """Overlapping character bigrams for unspaced scripts, words for the rest."""
 
-    def spans(self, value: str) -> Iterator[tuple[str, int, int, int]]:
+    def spans(self, value: str, mode: str = "") -> Iterator[tuple[str, int, int, int]]:
         pos = 0
         for run in _UNSPACED.finditer(value):
             text = run.group()

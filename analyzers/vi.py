@@ -16,18 +16,21 @@ import os
 import pickle
 import unicodedata
 from functools import lru_cache
-from typing import Any, Iterator, NamedTuple
+from typing import TYPE_CHECKING, Any, Iterator
 
 import regex
 from whoosh.analysis import Analyzer
 
-from analyzers.base import WORD, FoldFilter, SpanTokenizer
+from analyzers.base import FoldFilter, SpanTokenizer
 from analyzers.language import Language
-from analyzers.normalize import (is_syllable, vietnamese_spellings, vietnamese_surface,
+from analyzers.normalize import (has_diacritics, is_syllable, vietnamese_spellings, vietnamese_surface,
                                  vietnamese_tone_placement)
 
+if TYPE_CHECKING:
+    from analyzers.crf import WindowTagger
+
 #: What the segmenter sees: words, and punctuation as its own tokens (context for the model).
-_SEGMENT_UNIT = regex.compile(r"[\p{L}\p{N}\p{M}]+|[^\s\p{L}\p{N}\p{M}]")
+_SEGMENT_UNIT = regex.compile(r"([\p{L}\p{N}\p{M}]+)|[^\s\p{L}\p{N}\p{M}]")
 #: Longest run of units given to the model at once; sentences are cut at their end mark.
 _MAX_UNITS = 200
 _SENTENCE_END = frozenset(".!?;")
@@ -50,30 +53,29 @@ gì nào ai đâu sao bao nhiêu không thế như là của được có nhữn
 _MODEL = ("pipeline", "word_tokenize", "models", "ws_crf_vlsp2013_20230727")
 
 
-class _Segmenter(NamedTuple):
-    featurizer: Any
-    estimator: Any
-
-
-@lru_cache(maxsize=None)
-def _tagger() -> _Segmenter:
-    """The CRF word segmentation model that ships inside underthesea, loaded once.
-
-    Read with ``underthesea_core`` (underthesea's compiled half, which underthesea
-    itself reads it with) from the installed package's folder, without importing the
-    ``underthesea`` package: its imports take longer than the model, and a query waits.
-    """
-    from underthesea_core import CRFFeaturizer, CRFTagger
-
+def model_folder() -> str:
+    """Where the installed underthesea keeps its word segmentation model."""
     spec = importlib.util.find_spec("underthesea")
     if spec is None or not spec.submodule_search_locations:
         raise ModuleNotFoundError("underthesea is not installed: pip install underthesea")
-    base = os.path.join(list(spec.submodule_search_locations)[0], *_MODEL)
-    estimator = CRFTagger()
-    estimator.load(os.path.join(base, "models.bin"))
-    featurizer = CRFFeaturizer(_load_pickled(os.path.join(base, "features.bin")),
-                               _load_pickled(os.path.join(base, "dictionary.bin")))
-    return _Segmenter(featurizer, estimator)
+    return os.path.join(list(spec.submodule_search_locations)[0], *_MODEL)
+
+
+@lru_cache(maxsize=None)
+def _tagger() -> WindowTagger:
+    """The CRF word segmentation model that ships inside underthesea, loaded once.
+
+    Its files are read from the installed package's folder, without importing the
+    ``underthesea`` package (its imports take longer than the model, and a query waits),
+    and tagged by ``analyzers.crf``: the same features and weights, summed once per window
+    of tokens rather than spelled out as some forty strings a token.
+    """
+    from analyzers.crf import WindowTagger, read_crfsuite
+
+    base = model_folder()
+    return WindowTagger(read_crfsuite(os.path.join(base, "models.bin")),
+                        _load_pickled(os.path.join(base, "features.bin")),
+                        _load_pickled(os.path.join(base, "dictionary.bin")))
 
 
 def _load_pickled(path: str) -> Any:
@@ -87,18 +89,27 @@ def _load_pickled(path: str) -> Any:
         return joblib.load(path)
 
 
-def _sentences(text: str) -> list[list[tuple[str, int, int]]]:
+#: A unit: where it starts and ends, and whether it is a word (not punctuation).
+_Unit = tuple[str, int, int, bool]
+
+
+def _sentences(text: str) -> list[list[_Unit]]:
     """Units of ``text`` grouped in sentences: cut at end marks, line breaks and a length cap."""
-    out: list[list[tuple[str, int, int]]] = []
-    current: list[tuple[str, int, int]] = []
-    last_end = 0
+    out: list[list[_Unit]] = []
+    current: list[_Unit] = []
+    line_end = text.find("\n")
     for m in _SEGMENT_UNIT.finditer(text):
-        if current and (len(current) >= _MAX_UNITS or "\n" in text[last_end:m.start()]):
+        start, end = m.span()
+        if 0 <= line_end < start:  # a line break since the last unit
+            line_end = text.find("\n", start)
+            if current:
+                out.append(current)
+                current = []
+        elif len(current) >= _MAX_UNITS:
             out.append(current)
             current = []
         unit = m.group()
-        current.append((unit, m.start(), m.end()))
-        last_end = m.end()
+        current.append((unit, start, end, m.lastindex == 1))
         if unit in _SENTENCE_END:
             out.append(current)
             current = []
@@ -108,8 +119,9 @@ def _sentences(text: str) -> list[list[tuple[str, int, int]]]:
 
 
 @lru_cache(maxsize=16)
-def segment(text: str) -> tuple[tuple[tuple[int, int], ...], ...]:
-    """Words of ``text`` as tuples of syllable spans ``(start, end)``.
+def segment(text: str, join: bool = True) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """Words of ``text`` as tuples of syllable spans ``(start, end)``; with ``join`` false,
+    each syllable a word of its own.
 
     Cached for the last few texts: the marked and the folded fields of one
     document share one segmentation. A sentence of one word, or without a Latin letter
@@ -118,28 +130,24 @@ def segment(text: str) -> tuple[tuple[tuple[int, int], ...], ...]:
     """
     sentences = _sentences(text)
     # A sentence of one unit is one word: nothing for the model to join (a word looked up alone).
-    is_latin = [len(s) > 1 and any(_LATIN.search(u[0]) for u in s) for s in sentences]
+    is_latin = [join and len(s) > 1 and _LATIN.search(text, s[0][1], s[-1][2]) is not None for s in sentences]
     tagged: Iterator[list[str]] = iter(())
     if any(is_latin):
-        model = _tagger()
         # The model sees one tone placement whatever the text used, so both spellings segment alike.
-        features = model.featurizer.process([[[vietnamese_surface(u[0])] for u in s]
-                                             for s, latin in zip(sentences, is_latin) if latin])
-        tagged = (model.estimator.tag(x) for x in features)
+        tagged = iter(_tagger().tag([[vietnamese_surface(u[0]) for u in s]
+                                     for s, latin in zip(sentences, is_latin) if latin]))
     words: list[list[tuple[int, int]]] = []
     for sentence, latin in zip(sentences, is_latin):
         tags = next(tagged) if latin else ["B-W"] * len(sentence)
         previous_word = False
-        for (unit, start, end), tag in zip(sentence, tags):
-            is_word = WORD.fullmatch(unit) is not None
+        for (_, start, end, is_word), tag in zip(sentence, tags):
             if not is_word:
                 previous_word = False
-                continue
-            if tag == "I-W" and previous_word:
+            elif tag == "I-W" and previous_word:
                 words[-1].append((start, end))
             else:
                 words.append([(start, end)])
-            previous_word = True
+                previous_word = True
     return tuple(tuple(w) for w in words)
 
 
@@ -156,9 +164,11 @@ class VietnameseTokenizer(SpanTokenizer):
     def __eq__(self, other: object) -> bool:
         return isinstance(other, VietnameseTokenizer) and other.words == self.words
 
-    def spans(self, value: str) -> Iterator[tuple[str, int, int, int]]:
+    def spans(self, value: str, mode: str = "") -> Iterator[tuple[str, int, int, int]]:
+        # A query typed without marks is matched syllable by syllable, its words guessed from
+        # the index rather than the model: it is not segmented, and waits for no model.
         pos = 0
-        for word in segment(value):
+        for word in segment(value, mode != "query" or has_diacritics(value)):
             syllables = [_syllable_text(value[s:e]) for s, e in word]
             if self.words and len(word) > 1:
                 yield JOINER.join(syllables), word[0][0], word[-1][1], pos

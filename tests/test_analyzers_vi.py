@@ -100,3 +100,27 @@ def test_segmentation_does_not_import_the_underthesea_package():
             "print([[t[s:e] for s, e in w] for w in segment(t)], 'underthesea' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[['an', 'ninh'], ['hạt', 'nhân']] False"
+
+
+def test_a_query_typed_without_marks_is_matched_by_syllables_without_the_model(monkeypatch):
+    from analyzers import vi
+
+    def no_model():
+        raise AssertionError("the segmentation model was loaded")
+
+    vi.segment.cache_clear()
+    monkeypatch.setattr(vi, "_tagger", no_model)
+    folded = vi.vietnamese_folded()
+    query = [(t.text, t.pos) for t in folded("an ninh hat nhan", positions=True, mode="query")]
+    assert query == [("an", 0), ("ninh", 1), ("hat", 2), ("nhan", 3)]
+    with pytest.raises(AssertionError, match="model was loaded"):
+        list(vi.vietnamese_folded()("an ninh hat nhan", positions=True))  # a document is segmented
+    vi.segment.cache_clear()
+
+
+def test_a_query_with_marks_is_still_segmented_into_words():
+    tokens = [t.text for t in analyze("an ninh hạt nhân", "vi")]
+    from analyzers import vi
+
+    query = [t.text for t in vi.vietnamese()("an ninh hạt nhân", mode="query")]
+    assert "hạt_nhân" in query and query == tokens
