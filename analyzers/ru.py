@@ -71,7 +71,7 @@ class CyrillicLemmaFilter(Filter):
         return isinstance(other, CyrillicLemmaFilter) and other.lang == self.lang
 
     def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
-        lemmas = _lemmatizer(self.lang)
+        lemmas = None  # the dictionaries load at the first Cyrillic word, not for a Latin query
         english = _stemmer("english").stemWord
         stops = self.stops
         for t in tokens:
@@ -82,6 +82,8 @@ class CyrillicLemmaFilter(Filter):
                 t.text = english(word)
                 yield t
                 continue
+            if lemmas is None:
+                lemmas = _lemmatizer(self.lang)
             for lemma in lemmas(word):
                 t.text = lemma
                 yield t

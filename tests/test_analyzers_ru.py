@@ -31,3 +31,14 @@ def test_english_words_in_russian_text_are_stemmed_as_english():
 
 def test_ukrainian_uses_its_own_dictionary():
     assert "електробус" in texts("електробуси", "uk")
+
+
+def test_a_query_without_cyrillic_letters_loads_no_russian_dictionaries(monkeypatch):
+    from analyzers import ru
+
+    loaded = []
+    monkeypatch.setattr(ru, "_lemmatizer", lambda lang: loaded.append(lang) or (lambda w: (w,)))
+    assert [t.text for t in ru.russian()("nuclear safety", mode="query")] == ["nuclear", "safeti"]
+    assert loaded == [], "a Latin query waits for no Russian dictionary"
+    assert [t.text for t in ru.russian()("безопасность", mode="query")] == ["безопасность"]
+    assert loaded == ["ru"]
