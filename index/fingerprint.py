@@ -77,41 +77,44 @@ def _fingerprint(words: list[str]) -> int:
 def near_duplicate_groups(fingerprints: np.ndarray) -> np.ndarray:
     """For each document, the smallest document number of its group of near-duplicates (its
     own number when it has none). ``fingerprints``: one per document, 0 for none."""
-    n = len(fingerprints)
-    parent = np.arange(n, dtype=np.int64)
     fingerprints = fingerprints.astype(np.uint64)
     have = np.nonzero(fingerprints)[0]
+    pairs = []
     for quarter in range(4):
         key = (fingerprints[have] >> np.uint64(16 * quarter)) & np.uint64(0xFFFF)
-        pairs = np.array(_pairs_sharing(have, key), dtype=np.int64).reshape(-1, 2)
-        close = np.bitwise_count(fingerprints[pairs[:, 0]] ^ fingerprints[pairs[:, 1]]) <= MAX_DISTANCE
-        for a, b in pairs[close].tolist():
-            _join(parent, a, b)
-    return np.array([_root(parent, i) for i in range(n)], dtype=np.int64) if n else parent
+        found = _pairs_sharing(have, key)
+        close = np.bitwise_count(fingerprints[found[:, 0]] ^ fingerprints[found[:, 1]]) <= MAX_DISTANCE
+        pairs.append(found[close])
+    return _smallest_linked(len(fingerprints), np.concatenate(pairs))
 
 
-def _pairs_sharing(docs: np.ndarray, key: np.ndarray) -> list[tuple[int, int]]:
-    """Pairs of ``docs`` with the same ``key``, in buckets of at most :data:`_MAX_BUCKET`."""
+def _smallest_linked(n: int, pairs: np.ndarray) -> np.ndarray:
+    """For each of ``n`` documents, the smallest one linked to it through ``pairs``: each
+    link lowers both ends to the smaller label, then labels jump to their label's label,
+    until nothing changes."""
+    label = np.arange(n, dtype=np.int64)
+    a, b = pairs[:, 0], pairs[:, 1]
+    while True:
+        lower = np.minimum(label[a], label[b])
+        moved = label.copy()
+        np.minimum.at(moved, a, lower)
+        np.minimum.at(moved, b, lower)
+        moved = moved[moved]
+        if np.array_equal(moved, label):
+            return label
+        label = moved
+
+
+def _pairs_sharing(docs: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """Pairs of ``docs`` with the same ``key``, in buckets of at most :data:`_MAX_BUCKET`,
+    as rows of an ``(n, 2)`` array."""
     order = np.argsort(key, kind="stable")
     docs, key = docs[order], key[order]
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    ends = np.r_[starts[1:], len(key)]
-    pairs = []
-    for start, end in zip(starts.tolist(), ends.tolist()):
-        if 1 < end - start <= _MAX_BUCKET:
-            bucket = docs[start:end].tolist()
-            pairs += [(a, b) for i, a in enumerate(bucket) for b in bucket[i + 1:]]
-    return pairs
-
-
-def _root(parent: np.ndarray, i: int) -> int:
-    while parent[i] != i:
-        parent[i] = parent[parent[i]]
-        i = int(parent[i])
-    return i
-
-
-def _join(parent: np.ndarray, a: int, b: int) -> None:
-    ra, rb = _root(parent, a), _root(parent, b)
-    if ra != rb:
-        parent[max(ra, rb)] = min(ra, rb)
+    sizes = np.diff(np.r_[starts, len(key)])
+    pairs = [np.empty((0, 2), dtype=np.int64)]
+    for size in np.unique(sizes[(sizes > 1) & (sizes <= _MAX_BUCKET)]).tolist():
+        first, second = np.triu_indices(size, 1)
+        at = starts[sizes == size][:, None]
+        pairs.append(np.stack([docs[at + first].ravel(), docs[at + second].ravel()], axis=1))
+    return np.concatenate(pairs).astype(np.int64)
