@@ -1,15 +1,43 @@
 """Documents <-> the Whoosh index: schema, storage, readers of files, writing."""
 
-from index.documents import Document
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from index.errors import (
     DocumentError, IndexExists, IndexLocked, IndexNotFound, IndexVersionError, IndexWriteError,
     QueryError, ReadError, SearchError)
-from index.readers import EXTENSIONS, read_file
-from index.store import IndexStore
-from index.writing import IndexReport, Indexer, Progress
+
+if TYPE_CHECKING:
+    from index.documents import Document
+    from index.readers import EXTENSIONS, read_file
+    from index.store import IndexStore
+    from index.writing import IndexReport, Indexer, Progress
+
+#: Where each heavier name lives: imported when first asked for, so that a submodule
+#: (``index.errors``, ``index.limits``) comes without Whoosh and numpy.
+_HOMES = {
+    "Document": "index.documents", "EXTENSIONS": "index.readers", "read_file": "index.readers",
+    "IndexStore": "index.store", "IndexReport": "index.writing", "Indexer": "index.writing",
+    "Progress": "index.writing",
+}
 
 __all__ = [
     "Document", "DocumentError", "EXTENSIONS", "IndexExists", "IndexLocked", "IndexNotFound",
     "IndexReport", "IndexStore", "Progress", "IndexVersionError", "IndexWriteError", "Indexer", "QueryError",
     "ReadError", "SearchError", "read_file",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'index' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOMES])

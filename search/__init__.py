@@ -7,14 +7,30 @@
 ['a']
 """
 
-from index import (
-    Document, DocumentError, IndexExists, IndexLocked, IndexNotFound, IndexReport,
-    IndexVersionError, IndexWriteError, Progress, QueryError, ReadError, SearchError)
-from index.limits import LIMITS, Limits
-from search.engine import DocumentView, Engine, Hit, Results, Stats
-from search.feed import atom
-from search.ranking import SORTS
-from search.weights import Weights
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from index import (
+        Document, DocumentError, IndexExists, IndexLocked, IndexNotFound, IndexReport,
+        IndexVersionError, IndexWriteError, Progress, QueryError, ReadError, SearchError)
+    from index.limits import LIMITS, Limits
+    from search.engine import DocumentView, Engine, Hit, Results, Stats
+    from search.feed import atom
+    from search.weights import SORTS, Weights
+
+#: Where each name lives: imported when first asked for, so that ``search --help`` and
+#: a program that only imports the package do not wait for the index, numpy and the models.
+_HOMES = {
+    **dict.fromkeys(["Document", "DocumentError", "IndexExists", "IndexLocked", "IndexNotFound",
+                     "IndexReport", "IndexVersionError", "IndexWriteError", "Progress", "QueryError",
+                     "ReadError", "SearchError"], "index"),
+    "LIMITS": "index.limits", "Limits": "index.limits",
+    **dict.fromkeys(["DocumentView", "Engine", "Hit", "Results", "Stats"], "search.engine"),
+    "atom": "search.feed", "SORTS": "search.weights", "Weights": "search.weights",
+}
 
 __all__ = [
     "LIMITS", "Document", "DocumentError", "DocumentView", "Engine", "Hit", "IndexExists",
@@ -23,3 +39,16 @@ __all__ = [
     "Weights", "atom",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'search' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOMES])

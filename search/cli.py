@@ -14,12 +14,17 @@ import sys
 import threading
 import time
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from search import (LIMITS, SORTS, Engine, IndexReport, Progress, Results, SearchError, __version__,
-                    atom)
+from index.errors import SearchError
+from index.limits import LIMITS
+from search import __version__
+from search.weights import SORTS
+
+if TYPE_CHECKING:
+    from search import Engine, IndexReport, Progress, Results
 
 APP_NAME = "polyglot-news-search"
 
@@ -55,10 +60,17 @@ def _fail(exc: SearchError) -> None:
     sys.exit(1)
 
 
+def _engine() -> type[Engine]:
+    """The library, imported when a command needs it: ``--help`` does not wait for it."""
+    from search import Engine
+
+    return Engine
+
+
 def _open(ctx: click.Context, create: bool = False, **options: Any) -> Engine:
     path = ctx.obj["index"]
     try:
-        return Engine.open(path, create=create, lock_timeout=ctx.obj.get("wait", 0.0), **options)
+        return _engine().open(path, create=create, lock_timeout=ctx.obj.get("wait", 0.0), **options)
     except SearchError as exc:
         _fail(exc)
         raise  # unreachable: _fail exits
@@ -143,6 +155,9 @@ EXIT_SKIPPED = 3
                    "slow on large indexes (about 8 minutes for 45,000 articles).")
 @click.option("--procs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
               help="Processes analysing documents: one per core indexes fastest.")
+@click.option("--commit-size", type=click.IntRange(min=100), default=None,
+              help="The most documents one commit holds (default 3,000): indexing holds a "
+                   "commit's postings in memory, so its peak grows with this and --procs.")
 @click.option("--max-file-size", "max_file_size", default=f"{LIMITS.max_file_bytes // 2**20}M",
               show_default=True,
               help="Skip larger files (and compressed files larger once uncompressed).")
@@ -155,8 +170,8 @@ EXIT_SKIPPED = 3
 @index_option
 @click.pass_context
 def index_cmd(ctx: click.Context, paths: tuple[str, ...], lang: str | None, rebuild: bool,
-              wait: float, optimize: bool, procs: int, max_file_size: str, follow_links: bool,
-              semantic: bool, as_json: bool) -> None:
+              wait: float, optimize: bool, procs: int, commit_size: int | None, max_file_size: str,
+              follow_links: bool, semantic: bool, as_json: bool) -> None:
     """Index files and folders (.txt .md .html .json .jsonl .pdf .docx .odt .epub .eml .mbox
     .rtf, and .json.gz .jsonl.gz).
 
@@ -166,10 +181,10 @@ def index_cmd(ctx: click.Context, paths: tuple[str, ...], lang: str | None, rebu
     1 stopped by an error (what was committed stays); 2 a usage error.
     """
     ctx.obj["wait"] = wait
-    options = {"procs": procs, "max_file_bytes": _bytes(max_file_size)}
+    options = {"procs": procs, "max_file_bytes": _bytes(max_file_size), "commit_size": commit_size}
     try:
-        engine = (Engine.create(ctx.obj["index"], overwrite=True, lock_timeout=wait, **options,
-                                semantic=True if semantic else None)
+        engine = (_engine().create(ctx.obj["index"], overwrite=True, lock_timeout=wait, **options,
+                                   semantic=True if semantic else None)
                   if rebuild else _open(ctx, create=True, **options))
         if semantic:
             engine.set_semantic()
@@ -328,6 +343,8 @@ def _atom(results: Results, lang: str | None, base: str) -> str:
     """The feed of ``results``, its links on the server at ``base``."""
     from urllib.parse import quote, urlencode
 
+    from search import atom
+
     args = urlencode({k: v for k, v in (("q", results.query), ("lang", lang)) if v})
     return atom(results, title=results.query, self_url=f"{base}/feed?{args}",
                 page_url=f"{base}/search?{args}",
@@ -418,7 +435,7 @@ def remove_cmd(ctx: click.Context, targets: tuple[str, ...]) -> None:
 def analyze_cmd(ctx: click.Context, text: tuple[str, ...], lang: str | None, as_json: bool) -> None:
     """Show the tokens a text is indexed as, with their offsets."""
     try:
-        with Engine.in_memory() as engine:
+        with _engine().in_memory() as engine:
             tokens = engine.analyze(" ".join(text), lang=lang)
     except SearchError as exc:
         _fail(exc)

@@ -23,11 +23,11 @@ from index.limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_LIMIT
 from index.writing import ProgressCallback
 from index.schema import body_field, exact_field, is_part, text_field
 from search.builder import QueryBuilder
-from search.weights import Weights
+from search.weights import SORTS, Weights
 from search.query import parse
 from search.query_language import SHORT_WORDS, QueryLanguage
 from search.spelling import Speller
-from search.ranking import SORTS, Ranker
+from search.ranking import Ranker
 from search.meaning import Meaning
 from search.snippets import Snippet, cut_snippet, mark_all, split_pages
 
@@ -186,10 +186,11 @@ class Engine:
 
     def __init__(self, store: IndexStore, *, lock_timeout: float = 0.0,
                  batch_size: int = 2000, max_file_bytes: int = MAX_FILE_BYTES,
-                 weights: Weights | None = None, procs: int = 1) -> None:
+                 weights: Weights | None = None, procs: int = 1,
+                 commit_size: int | None = None) -> None:
         self._store = store
         self._indexer = Indexer(store, batch_size=batch_size, lock_timeout=lock_timeout,
-                                max_file_bytes=max_file_bytes, procs=procs)
+                                max_file_bytes=max_file_bytes, procs=procs, commit_size=commit_size)
         self._builder = QueryBuilder(store.ix.schema, weights)
         self._query_language_reader = QueryLanguage(store.ix.schema)
         self._speller = Speller(store.ix.schema)

@@ -53,8 +53,6 @@ class _Found:
     matched: np.ndarray
 
 
-#: The orders results come in: by relevance, or by date, newest or oldest first.
-SORTS = ("relevance", "newest", "oldest")
 #: Sources the source facet lists, most results first.
 TOP_SOURCES = 10
 
@@ -170,7 +168,7 @@ class Ranker:
              query_lang: str | None = None, sort: str = "relevance", fold: bool = True,
              nearest: np.ndarray | None = None) -> Ranked:
         """One page of ``plan``'s results: match and score, leave out what the query excludes,
-        count the languages, order (by ``sort``, one of :data:`SORTS`; by relevance the first
+        count the languages, order (by ``sort``, one of :data:`search.weights.SORTS`; by relevance the first
         are reordered by where their words stand), and with ``fold`` show near-duplicates once,
         under the best placed of them. ``nearest`` (documents nearest the query's meaning,
         best first) join the results, fused by rank with those found by words."""

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+#: The orders results come in: by relevance, or by date, newest or oldest first.
+SORTS = ("relevance", "newest", "oldest")
+
 
 @dataclass
 class Weights:
