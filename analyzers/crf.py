@@ -27,8 +27,8 @@ _TEMPLATE = regex.compile(r"T\[(-?\d+)(?:,(-?\d+))?\](?:\.(lower|isdigit|istitle
 BEFORE, AFTER = "BOS", "EOS"
 #: Tokens and longer windows remembered across calls; each cache is cleared when full, so
 #: memory stays bounded (about 200 bytes an entry).
-TOKEN_CACHE = 200_000
-WINDOW_CACHE = 200_000
+TOKEN_CACHE = 100_000
+WINDOW_CACHE = 50_000
 
 _FEATURE = np.dtype([("type", "<u4"), ("source", "<u4"), ("target", "<u4"), ("weight", "<f8")])
 

@@ -28,6 +28,8 @@ from index.errors import IndexWriteError
 
 #: The documents a worker is sent at a time.
 CHUNK = 50
+#: How much of a field's text the parent analyses before the workers fork.
+_WARM_CHARS = 2000
 #: How often a worker checks that the process that started it lives.
 _PARENT_CHECK_SECONDS = 1.0
 
@@ -66,8 +68,24 @@ class SegmentWorkers:
 
     def send(self, documents: list[dict[str, Any]]) -> None:
         """Documents for the current commit: whichever worker is free takes them."""
+        if not self._processes:
+            self._warm(documents)
         self.start()
         self._put(documents)
+
+    def _warm(self, documents: list[dict[str, Any]]) -> None:
+        """Analyses a little of each text field of the first documents here, before the
+        workers fork: the models that loads (segmentation, lemma dictionaries) are then
+        shared by every worker, copy-on-write, rather than loaded by each."""
+        schema = self._open_index().schema
+        seen: set[str] = set()
+        for fields in documents:
+            for name, value in fields.items():
+                if name not in seen and isinstance(value, str) and name in schema and \
+                        schema[name].analyzer is not None and schema[name].scorable:
+                    seen.add(name)
+                    for _ in schema[name].analyzer(value[:_WARM_CHARS]):
+                        pass
 
     def end(self) -> None:
         """Ends the commit's documents: each worker now writes its segment (see :meth:`segments`)."""

@@ -27,7 +27,7 @@ from index.errors import (
 from index.files import available_memory, fsync_dir, read_through
 from index.parallel import CHUNK, SegmentWorkers
 from index.schema import SCHEMA_VERSION, build_schema
-from index.w3.bulkwrite import BulkMpWriter, BulkSegmentWriter, whoosh_writer
+from index.w3.bulkwrite import BulkMpWriter, BulkSegmentWriter, bounded_merge, whoosh_writer
 from index.w3.codec import InliningCodec
 from index.w3.reading import build_termdocs, segments
 from index.w3.storage import DurableFileStorage, PrivateRamStorage
@@ -283,7 +283,7 @@ class IndexStore:
                 w.cancel()
                 raise
             try:
-                w.commit(optimize=True) if merge_all else w.commit()
+                w.commit(optimize=True) if merge_all else w.commit(mergetype=bounded_merge)
             except OSError as exc:
                 try:
                     w.cancel()

@@ -127,7 +127,7 @@ def document_fields(doc: Document, file: str | None = None) -> dict[str, Any]:
 #: per process, and every segment costs each query a lookup per word and a read per term
 #: it holds (and the disk a dictionary). The first results are searchable after a small
 #: commit; a large collection is written in few.
-MAX_BATCH = 20_000
+MAX_BATCH = 3_000
 BATCH_GROWTH = 3
 #: The most characters the first commit of a run holds: about 30 s of analysis on one
 #: core, so that a first run stopped early still keeps something.
@@ -140,10 +140,14 @@ class Indexer:
     """Writes documents and files into one :class:`IndexStore`."""
 
     def __init__(self, store: IndexStore, *, batch_size: int = 2000, lock_timeout: float = 0.0,
-                 max_file_bytes: int = MAX_FILE_BYTES, procs: int = 1) -> None:
+                 max_file_bytes: int = MAX_FILE_BYTES, procs: int = 1,
+                 commit_size: int | None = None) -> None:
         self.store = store
         self.procs = procs if store.path is not None else 1  # workers need a folder to write to
         self.batch_size = batch_size
+        #: The most documents a commit holds (default :data:`MAX_BATCH`): what indexing
+        #: holds in memory grows with it.
+        self.commit_size = commit_size
         self.lock_timeout = lock_timeout
         self.max_file_bytes = max_file_bytes
 
@@ -151,8 +155,9 @@ class Indexer:
         """Whether a batch of ``docs`` documents and ``chars`` characters is due for a commit,
         after ``committed`` documents in this run."""
         # A first commit cut short by FIRST_BATCH_CHARS grows the next ones as a full one would.
+        most = self.commit_size or MAX_BATCH
         grown = BATCH_GROWTH * max(committed, self.batch_size) if committed else 0
-        if docs >= max(self.batch_size, min(grown, MAX_BATCH)):
+        if docs >= min(max(self.batch_size, grown), most):
             return True
         return chars >= (FIRST_BATCH_CHARS if committed == 0 else MAX_BATCH_CHARS)
 

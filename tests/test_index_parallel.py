@@ -39,7 +39,10 @@ def _alive(pid):
         return False
 
 
-def test_the_same_worker_processes_write_every_commit_of_a_run_a_segment_each(tmp_path):
+def test_the_same_worker_processes_write_every_commit_of_a_run_a_segment_each(tmp_path, monkeypatch):
+    from index.w3 import bulkwrite
+
+    monkeypatch.setattr(bulkwrite, "MERGE_AT_ONCE", 100)  # no merges: each commit's segments count
     with Engine.create(tmp_path / "ix") as e:
         store = e._store
         with store.segment_workers(2) as workers:

@@ -220,6 +220,16 @@ def test_commits_grow_with_the_run_up_to_a_cap(tmp_path, monkeypatch):
     assert engine.stats().documents == 70
 
 
+def test_the_commit_size_caps_every_commit_the_first_too(tmp_path):
+    for i in range(70):
+        _write(tmp_path / "docs" / f"{i:02}.txt", f"title {i}", f"body {i}")
+    sizes = []
+    engine = Engine.create(tmp_path / "ix", batch_size=30, commit_size=20)
+    engine.index_paths(tmp_path / "docs", committed=lambda ids: sizes.append(len(ids)))
+    assert sizes == [20, 20, 20, 10]
+    assert engine.stats().documents == 70
+
+
 def test_threads_searching_one_disk_index_get_the_answers_one_thread_gets(tmp_path):
     from concurrent.futures import ThreadPoolExecutor
 
@@ -313,3 +323,20 @@ def test_the_memory_available_counts_the_file_cache_the_system_can_drop():
     # Both read a moment apart: equal within what the system did in between.
     assert abs(available_memory() - fields["MemAvailable"]) < fields["MemTotal"] // 20
     assert available_memory() > fields["MemFree"] or fields["Cached"] < fields["MemTotal"] // 20
+
+
+def test_merges_at_a_commit_bring_together_the_smallest_segments_up_to_a_bound(tmp_path, monkeypatch):
+    from index.w3 import bulkwrite
+
+    monkeypatch.setattr(bulkwrite, "MERGE_DOCS", 35)
+    monkeypatch.setattr(bulkwrite, "MERGE_AT_ONCE", 3)
+    engine = Engine.create(tmp_path / "ix")
+    sizes = []
+    for start in range(0, 70, 10):  # seven commits of ten documents
+        engine.add([{"id": str(i), "lang": "en", "title": f"title {i}", "text": f"body {i}"}
+                    for i in range(start, start + 10)])
+        sizes.append(sorted(s.doc_count_all() for s in engine._store.ix._segments()))
+    # Three segments of ten merge (with the commit's own ten); then no three small ones fit.
+    assert sizes == [[10], [10, 10], [10, 10, 10], [40], [10, 40], [10, 10, 40], [10, 10, 10, 40]]
+    assert engine.stats().documents == 70
+    assert [h.id for h in engine.search("title 65").hits][:1] == ["65"]

@@ -562,6 +562,36 @@ class BulkSegmentWriter(TermPostings, SegmentWriter):
         return self._finalize_segment()
 
 
+#: The most documents a merge at a commit brings together: the bulk writers hold the
+#: merged postings in memory (some 60 KB a news article), so this bounds the peak of an
+#: indexing run's main process. Larger segments are left as they are.
+MERGE_DOCS = 5_000
+#: Fewer small segments than this are not worth a merge.
+MERGE_AT_ONCE = 4
+
+
+def bounded_merge(writer: Any, segments: list[Any]) -> list[Any]:
+    """A merge policy for ``commit(mergetype=...)``: the smallest segments together, up to
+    :data:`MERGE_DOCS` documents, once there are :data:`MERGE_AT_ONCE` of them; returns the
+    segments kept as they are. (Whoosh's own policy merges ever more at once as segments
+    accumulate, up to the whole index in memory.)"""
+    from whoosh.reading import SegmentReader
+
+    chosen, total = [], 0
+    for segment in sorted(segments, key=lambda s: s.doc_count_all()):
+        if total + segment.doc_count_all() > MERGE_DOCS:
+            break
+        chosen.append(segment)
+        total += segment.doc_count_all()
+    if len(chosen) < MERGE_AT_ONCE:
+        return list(segments)
+    for segment in chosen:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [s for s in segments if all(s is not c for c in chosen)]
+
+
 def whoosh_writer(ix: Any, **options: Any) -> SegmentWriter:
     """Whoosh's own segment writer (its sorting pool spills to disk; used to merge everything)."""
     return SegmentWriter(ix, **options)
