@@ -1,0 +1,197 @@
+"""How cost grows with the archive: 100,000, 300,000 and 1,000,000 news articles.
+
+    python bench/growth.py                          # 100k, 300k, 1M, or as far as the disk allows
+    python bench/growth.py --sizes 100000 300000    # stop earlier
+
+The 44,631 news articles are repeated to reach each size, each copy with new ids
+(``id~1``, ``id~2`` ...) and its dates moved back a year a copy: the same text, so the
+vocabulary does not grow as a real archive's would, and every article has exact copies
+(which near-duplicate folding groups). One index grows from size to size, as an archive
+does: each stage adds the articles the last one lacked.
+
+For each size it prints the time to add that stage's articles (two processes), the index
+on disk, query latency with snippets (one thread, warm, 500 mixed queries) and the
+memory of the serving process after them (its resident set), with the same figures for a
+plain Whoosh index of the first size as the baseline. It writes the table to
+``bench/growth.json`` and a plot to ``bench/growth.svg``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import itertools
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from speed import CORPORA, FIELDS, folder_mb, in_process, run_plain  # noqa: E402
+
+QUERIES = ROOT.parent / "shared" / "data" / "speed" / "queries-mixed.jsonl"
+
+
+def articles(start: int, stop: int) -> Iterator[dict[str, Any]]:
+    """Articles ``start`` to ``stop`` of the repeated news (vi and ru interleaved)."""
+    def one(path: Path) -> Iterator[dict[str, Any]]:
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            for line in f:
+                d = json.loads(line)
+                yield {k: d.get(k) for k in FIELDS}
+
+    n = 0
+    for copy in itertools.count():
+        for group in itertools.zip_longest(*(one(p) for p in CORPORA)):
+            for d in group:
+                if d is None:
+                    continue
+                if n >= start:
+                    if copy:
+                        d["id"] = f"{d['id']}~{copy}"
+                        if d.get("date") and d["date"][:4].isdigit():
+                            d["date"] = f"{int(d['date'][:4]) - copy:04d}{d['date'][4:]}"
+                    yield d
+                n += 1
+                if n >= stop:
+                    return
+
+
+def grow(path: str, start: int, stop: int, procs: int, out: Any) -> None:
+    from search import Engine
+
+    begin = time.perf_counter()
+    with Engine.open(path, create=True, procs=procs) as engine:
+        report = engine.add(articles(start, stop))
+    out.put({"seconds": time.perf_counter() - begin, "added": report.added})
+
+
+def plain_latency(path: str, queries: list[str]) -> list[float]:
+    """Plain Whoosh with snippets, as ``bench/speed.py`` times it."""
+    from whoosh.highlight import ContextFragmenter
+    from whoosh.index import open_dir
+    from whoosh.qparser import MultifieldParser, OrGroup
+
+    ix = open_dir(path)
+    out: list[float] = []
+    with ix.searcher() as searcher:
+        parser = MultifieldParser(["title", "body"], ix.schema, group=OrGroup)
+        for i, q in enumerate(queries[:50] + queries):
+            start = time.perf_counter()
+            results = searcher.search(parser.parse(q), limit=10)
+            results.fragmenter = ContextFragmenter(maxchars=260)
+            for hit in results:
+                hit.highlights("body")
+            if i >= 50:
+                out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def serve_queries(path: str, plain: bool, out: Any) -> None:
+    """Latency of every query and the process's peak memory after them, as a server has it."""
+    import resource
+
+    from speed import engine_latency
+
+    queries = [json.loads(line)["query"] for line in open(QUERIES, encoding="utf-8")][:500]
+    times = plain_latency(path, queries) if plain else engine_latency(path, queries)
+    out.put({"ms": times, "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+
+
+def quantiles(ms: list[float]) -> tuple[float, float, float]:
+    q = statistics.quantiles(ms, n=100)
+    return q[49], q[94], q[98]
+
+
+def row(name: str, docs: int, seconds: float | None, mb: float, served: dict[str, Any]) -> dict[str, Any]:
+    p50, p95, p99 = quantiles(served["ms"])
+    return {"index": name, "docs": docs, "add_seconds": seconds, "disk_mb": round(mb),
+            "p50_ms": round(p50, 1), "p95_ms": round(p95, 1), "p99_ms": round(p99, 1),
+            "serving_mb": round(served["rss"])}
+
+
+def print_row(r: dict[str, Any]) -> None:
+    added = f"{r['add_seconds']:10.0f}" if r["add_seconds"] is not None else f"{'':>10}"
+    print(f"{r['index']:<14}{r['docs']:>10,}{added}{r['disk_mb']:>10,}{r['p50_ms']:>8.1f}"
+          f"{r['p95_ms']:>8.1f}{r['p99_ms']:>8.1f}{r['serving_mb']:>10,}", flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 300_000, 1_000_000])
+    ap.add_argument("--procs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--keep", help="grow the index in this folder (kept) rather than a temporary one")
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="growth-"))
+    path = args.keep or str(work / "engine")
+    plain = str(work / "plain")
+    print(f"the news repeated with new ids and dates; {args.procs} processes; "
+          f"{os.cpu_count()} cores", flush=True)
+    print(f"\n{'index':<14}{'articles':>10}{'add s':>10}{'disk MB':>10}{'p50':>8}{'p95':>8}{'p99':>8}"
+          f"{'serve MB':>10}")
+    rows = []
+    copies = -(-args.sizes[0] // 44_631)  # speed.corpus: the same articles, repeated with new ids
+    in_process(run_plain, plain, args.sizes[0], copies, args.procs)
+    rows.append(row("plain Whoosh", args.sizes[0], None, folder_mb(plain),
+                    in_process(serve_queries, plain, True)))
+    print_row(rows[-1])
+    shutil.rmtree(plain, ignore_errors=True)
+    done = 0
+    for size in args.sizes:
+        free = shutil.disk_usage(work).free / 1e6
+        if done and free < 2.5 * rows[-1]["disk_mb"] * size / done:
+            print(f"stopped before {size:,}: {free:,.0f} MB free on disk", flush=True)
+            break
+        added = in_process(grow, path, done, size, args.procs)
+        done = size
+        rows.append(row("engine", size, added["seconds"], folder_mb(path),
+                        in_process(serve_queries, path, False)))
+        print_row(rows[-1])
+        (ROOT / "bench" / "growth.json").write_text(json.dumps(rows, indent=1) + "\n")
+        plot(rows, ROOT / "bench" / "growth.svg")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def plot(rows: list[dict[str, Any]], path: Path) -> None:
+    """Three small panels against the number of articles: query latency, serving memory and
+    index size, the engine's line with the plain Whoosh baseline's point."""
+    engine = [r for r in rows if r["index"] == "engine"]
+    base = [r for r in rows if r["index"] != "engine"]
+    panels = [("query ms (p50, p95, p99)", ("p50_ms", "p95_ms", "p99_ms")),
+              ("serving process MB", ("serving_mb",)), ("index on disk MB", ("disk_mb",))]
+    width, height, pad = 260, 200, 40
+    top = max(r["docs"] for r in rows)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{3 * width}" height="{height + 30}" '
+             'font-family="sans-serif" font-size="11">']
+    for i, (title, keys) in enumerate(panels):
+        x0 = i * width + pad
+        peak = max(r[k] for r in rows for k in keys) * 1.1 or 1
+        def xy(r: dict[str, Any], k: str, x0: int = x0, peak: float = peak) -> tuple[float, float]:
+            return x0 + (width - pad - 10) * r["docs"] / top, height - (height - 30) * r[k] / peak
+        parts.append(f'<text x="{x0}" y="14">{title}</text>')
+        parts.append(f'<line x1="{x0}" y1="{height}" x2="{x0 + width - pad - 10}" y2="{height}" '
+                     'stroke="#999"/>')
+        parts.append(f'<text x="{x0}" y="{height + 14}">0</text><text x="{x0 + width - pad - 40}" '
+                     f'y="{height + 14}">{top:,}</text><text x="{x0 - 35}" y="30">{peak:,.0f}</text>')
+        for k, colour in zip(keys, ("#1f77b4", "#ff7f0e", "#d62728")):
+            points = " ".join(f"{x:.0f},{y:.0f}" for x, y in (xy(r, k) for r in engine))
+            parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>')
+            for r in base:
+                x, y = xy(r, k)
+                parts.append(f'<circle cx="{x:.0f}" cy="{y:.0f}" r="3" fill="{colour}" opacity="0.5"/>')
+    parts.append(f'<text x="{pad}" y="{height + 28}">lines: the engine; dots: plain Whoosh '
+                 f'at {base[0]["docs"]:,} articles</text></svg>' if base else "</svg>")
+    path.write_text("\n".join(parts) + "\n")
+
+
+if __name__ == "__main__":
+    main()
