@@ -89,7 +89,7 @@ def _load_pickled(path: str) -> Any:
         return joblib.load(path)
 
 
-#: A unit: where it starts and ends, and whether it is a word (not punctuation).
+#: A unit: its text, where it starts and ends, and whether it is a word (not punctuation).
 _Unit = tuple[str, int, int, bool]
 
 

@@ -84,7 +84,10 @@ class SegmentWorkers:
                 if name not in seen and isinstance(value, str) and name in schema and \
                         schema[name].analyzer is not None and schema[name].scorable:
                     seen.add(name)
-                    for _ in schema[name].analyzer(value[:_WARM_CHARS]):
+                    try:
+                        for _ in schema[name].analyzer(value[:_WARM_CHARS]):
+                            pass
+                    except Exception:  # only a head start: the worker meets the text again
                         pass
 
     def end(self) -> None:

@@ -135,3 +135,15 @@ def test_a_commit_waits_for_the_worker_still_writing_its_last_documents(tmp_path
                     for fields in [document_fields(Document.from_value(a)) for a in articles]:
                         w.update_document(**fields)
                 assert e.stats().documents == 150
+
+
+def test_the_models_are_loaded_before_the_workers_fork_so_they_share_them(tmp_path):
+    from analyzers import ru, vi
+
+    vi._tagger.cache_clear()
+    ru._lemmatizer.cache_clear()
+    with Engine.create(tmp_path / "ix", procs=2) as e:
+        e.add(_articles(300))  # enough for the workers to write it
+        assert vi._tagger.cache_info().currsize == 1, "the segmentation model, loaded here"
+        assert ru._lemmatizer.cache_info().currsize == 1, "the Russian dictionaries, loaded here"
+        assert e.search("hạt nhân").hits and e.search("безопасности").hits
