@@ -141,6 +141,7 @@ def test_the_models_are_loaded_before_the_workers_fork_so_they_share_them(tmp_pa
     from analyzers import ru, vi
 
     vi._tagger.cache_clear()
+    vi.segment.cache_clear()  # texts segmented by earlier tests would not need the model
     ru._lemmatizer.cache_clear()
     with Engine.create(tmp_path / "ix", procs=2) as e:
         e.add(_articles(300))  # enough for the workers to write it

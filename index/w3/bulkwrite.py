@@ -565,7 +565,7 @@ class BulkSegmentWriter(TermPostings, SegmentWriter):
 #: The most documents a merge at a commit brings together: the bulk writers hold the
 #: merged postings in memory (some 60 KB a news article), so this bounds the peak of an
 #: indexing run's main process. Larger segments are left as they are.
-MERGE_DOCS = 10_000
+MERGE_DOCS = 5_000
 #: Fewer small segments than this are not worth a merge.
 MERGE_AT_ONCE = 3
 
