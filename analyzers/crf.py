@@ -63,6 +63,16 @@ def read_crfsuite(path: str) -> CrfModel:
     """The labels, attributes and weights of a CRFsuite model file."""
     with open(path, "rb") as f:
         data = f.read()
+    try:
+        return _model(path, data)
+    except (struct.error, ValueError, IndexError, UnicodeDecodeError) as exc:
+        if isinstance(exc, ModelFormatError):
+            raise
+        raise ModelFormatError(f"{path} is a damaged CRFsuite model ({exc}): reinstall the "
+                               "package it came with") from exc
+
+
+def _model(path: str, data: bytes) -> CrfModel:
     header = struct.unpack_from("<4sI4sIIIIIIIII", data, 0)
     if header[0] != b"lCRF" or header[2] != b"FOMC":
         raise ModelFormatError(f"{path} is not a CRFsuite model")

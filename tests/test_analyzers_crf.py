@@ -80,6 +80,15 @@ def test_a_file_that_is_no_crfsuite_model_is_refused_with_its_name(tmp_path):
         read_crfsuite(str(path))
 
 
+def test_a_model_file_cut_short_is_refused_as_damaged(tmp_path):
+    whole = open(os.path.join(vi.model_folder(), "models.bin"), "rb").read()
+    for size in (20, 60, len(whole) // 2):
+        path = tmp_path / f"cut{size}.bin"
+        path.write_bytes(whole[:size])
+        with pytest.raises(ModelFormatError, match="damaged CRFsuite model"):
+            read_crfsuite(str(path))
+
+
 def test_templates_are_read_with_their_window_and_kind():
     assert Template.parse("T[-1,0].lower") == Template(-1, 0, "lower")
     assert Template.parse("T[2]") == Template(2, 2, "")
