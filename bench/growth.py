@@ -19,7 +19,6 @@ plain Whoosh index of the first size as the baseline. It writes the table to
 from __future__ import annotations
 
 import argparse
-import gzip
 import itertools
 import json
 import os
@@ -35,34 +34,25 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from speed import CORPORA, FIELDS, folder_mb, in_process, run_plain  # noqa: E402
+from speed import folder_mb, in_process, mixed_feed, run_plain  # noqa: E402
 
 QUERIES = ROOT.parent / "shared" / "data" / "speed" / "queries-mixed.jsonl"
 
 
 def articles(start: int, stop: int) -> Iterator[dict[str, Any]]:
     """Articles ``start`` to ``stop`` of the repeated news (vi and ru interleaved)."""
-    def one(path: Path) -> Iterator[dict[str, Any]]:
-        with gzip.open(path, "rt", encoding="utf-8") as f:
-            for line in f:
-                d = json.loads(line)
-                yield {k: d.get(k) for k in FIELDS}
-
     n = 0
     for copy in itertools.count():
-        for group in itertools.zip_longest(*(one(p) for p in CORPORA)):
-            for d in group:
-                if d is None:
-                    continue
-                if n >= start:
-                    if copy:
-                        d["id"] = f"{d['id']}~{copy}"
-                        if d.get("date") and d["date"][:4].isdigit():
-                            d["date"] = f"{int(d['date'][:4]) - copy:04d}{d['date'][4:]}"
-                    yield d
-                n += 1
-                if n >= stop:
-                    return
+        for d in mixed_feed():
+            if n >= start:
+                if copy:
+                    d["id"] = f"{d['id']}~{copy}"
+                    if d.get("date") and d["date"][:4].isdigit():
+                        d["date"] = f"{int(d['date'][:4]) - copy:04d}{d['date'][4:]}"
+                yield d
+            n += 1
+            if n >= stop:
+                return
 
 
 def grow(path: str, start: int, stop: int, procs: int, out: Any) -> None:
@@ -74,32 +64,11 @@ def grow(path: str, start: int, stop: int, procs: int, out: Any) -> None:
     out.put({"seconds": time.perf_counter() - begin, "added": report.added})
 
 
-def plain_latency(path: str, queries: list[str]) -> list[float]:
-    """Plain Whoosh with snippets, as ``bench/speed.py`` times it."""
-    from whoosh.highlight import ContextFragmenter
-    from whoosh.index import open_dir
-    from whoosh.qparser import MultifieldParser, OrGroup
-
-    ix = open_dir(path)
-    out: list[float] = []
-    with ix.searcher() as searcher:
-        parser = MultifieldParser(["title", "body"], ix.schema, group=OrGroup)
-        for i, q in enumerate(queries[:50] + queries):
-            start = time.perf_counter()
-            results = searcher.search(parser.parse(q), limit=10)
-            results.fragmenter = ContextFragmenter(maxchars=260)
-            for hit in results:
-                hit.highlights("body")
-            if i >= 50:
-                out.append((time.perf_counter() - start) * 1000)
-    return out
-
-
 def serve_queries(path: str, plain: bool, out: Any) -> None:
     """Latency of every query and the process's peak memory after them, as a server has it."""
     import resource
 
-    from speed import engine_latency
+    from speed import engine_latency, plain_latency
 
     queries = [json.loads(line)["query"] for line in open(QUERIES, encoding="utf-8")][:500]
     times = plain_latency(path, queries) if plain else engine_latency(path, queries)

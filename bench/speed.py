@@ -49,27 +49,29 @@ CORPORA = [DATA / "news-vi" / "corpus.jsonl.gz", DATA / "news-ru" / "corpus.json
 FIELDS = ("id", "lang", "title", "text", "url", "date", "source")
 
 
-def corpus(limit: int, repeat: int) -> Iterator[dict[str, Any]]:
-    """The news articles, interleaved vi/ru as a mixed feed, repeated with new ids."""
+def mixed_feed() -> Iterator[dict[str, Any]]:
+    """The news articles once, interleaved vi/ru as a mixed feed."""
     def one(path: Path) -> Iterator[dict[str, Any]]:
         with gzip.open(path, "rt", encoding="utf-8") as f:
             for line in f:
                 d = json.loads(line)
                 yield {k: d.get(k) for k in FIELDS}
 
+    for group in itertools.zip_longest(*(one(p) for p in CORPORA)):
+        yield from (d for d in group if d is not None)
+
+
+def corpus(limit: int, repeat: int) -> Iterator[dict[str, Any]]:
+    """The news articles, interleaved vi/ru as a mixed feed, repeated with new ids."""
     n = 0
     for r in range(repeat):
-        streams = [one(p) for p in CORPORA]
-        for group in itertools.zip_longest(*streams):
-            for d in group:
-                if d is None:
-                    continue
-                if r:
-                    d["id"] = f"{d['id']}~{r}"
-                yield d
-                n += 1
-                if limit and n >= limit:
-                    return
+        for d in mixed_feed():
+            if r:
+                d["id"] = f"{d['id']}~{r}"
+            yield d
+            n += 1
+            if limit and n >= limit:
+                return
 
 
 def peak_rss_mb() -> float:
@@ -224,18 +226,19 @@ def engine_latency(engine_path: str, queries: list[str]) -> list[float]:
     return ours
 
 
-def query_latency(engine_path: str, plain_path: str, queries: list[str]) -> tuple[list[float], list[float]]:
+def plain_latency(plain_path: str, queries: list[str]) -> list[float]:
+    """Plain Whoosh with snippets: its files in the file cache first, as the engine's, then
+    50 queries to warm up and every query timed."""
     from whoosh.highlight import ContextFragmenter
     from whoosh.index import open_dir
     from whoosh.qparser import MultifieldParser, OrGroup
 
-    ours = engine_latency(engine_path, queries)
-    plain: list[float] = []
     from index.files import read_through
 
-    for name in os.listdir(plain_path):  # its files in the file cache too, as the engine's
+    for name in os.listdir(plain_path):
         if os.path.isfile(os.path.join(plain_path, name)):
             read_through(os.path.join(plain_path, name))
+    plain: list[float] = []
     ix = open_dir(plain_path)
     with ix.searcher() as searcher:
         parser = MultifieldParser(["title", "body"], ix.schema, group=OrGroup)
@@ -247,7 +250,11 @@ def query_latency(engine_path: str, plain_path: str, queries: list[str]) -> tupl
                 hit.highlights("body")
             if i >= 50:
                 plain.append((time.perf_counter() - t) * 1000)
-    return ours, plain
+    return plain
+
+
+def query_latency(engine_path: str, plain_path: str, queries: list[str]) -> tuple[list[float], list[float]]:
+    return engine_latency(engine_path, queries), plain_latency(plain_path, queries)
 
 
 def main() -> None:

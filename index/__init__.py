@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from index.exports import lazy_exports
 from index.errors import (
     DocumentError, IndexExists, IndexLocked, IndexNotFound, IndexVersionError, IndexWriteError,
     QueryError, ReadError, SearchError)
@@ -29,15 +29,4 @@ __all__ = [
     "ReadError", "SearchError", "read_file",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'index' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_HOMES])
+__getattr__, __dir__ = lazy_exports("index", _HOMES, globals())
