@@ -157,10 +157,13 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
         for k, colour in zip(keys, ("#1f77b4", "#ff7f0e", "#d62728")):
             points = " ".join(f"{x:.0f},{y:.0f}" for x, y in (xy(r, k) for r in engine))
             parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>')
+            for r in engine:
+                x, y = xy(r, k)
+                parts.append(f'<circle cx="{x:.0f}" cy="{y:.0f}" r="4" fill="{colour}"/>')
             for r in base:
                 x, y = xy(r, k)
                 parts.append(f'<circle cx="{x:.0f}" cy="{y:.0f}" r="3" fill="{colour}" opacity="0.5"/>')
-    parts.append(f'<text x="{pad}" y="{height + 28}">lines: the engine; dots: plain Whoosh '
+    parts.append(f'<text x="{pad}" y="{height + 28}">solid: the engine; faint: plain Whoosh '
                  f'at {base[0]["docs"]:,} articles</text></svg>' if base else "</svg>")
     path.write_text("\n".join(parts) + "\n")
 
