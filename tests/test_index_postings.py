@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from index.arrays import IndexArrays
 from index.w3 import reading as w3
 from search import Engine
+
+
+@pytest.fixture(autouse=True)
+def _segments_as_written(monkeypatch):
+    """These tests read several segments side by side: small ones are not merged here."""
+    from index.w3 import bulkwrite
+
+    monkeypatch.setattr(bulkwrite, "MERGE_AT_ONCE", 10**9)
 
 
 def _engine_with_segments():
