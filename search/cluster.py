@@ -1,0 +1,334 @@
+"""The :class:`search.Engine` API over an OpenSearch cluster: ``Engine.connect(url)``.
+
+Everything above the index is shared with the embedded engine: documents are read and
+analysed by the same code (:mod:`index.cluster` sends the cluster our token streams), a
+query is parsed and planned by the same builder, and snippets are cut by the same function
+from the offsets stored with each document. The cluster matches, scores (BM25 per field,
+:mod:`search.dsl`), filters, sorts and counts the facets.
+
+Not carried over (each a measured difference, in the README): BM25F's blending of a word's
+title and body frequencies (the two field scores are added), the reordering of the first
+results by where their words stand (Vietnamese proximity, lead and side-by-side bonuses),
+near-duplicate folding, did-you-mean, and search across languages by meaning.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any, Callable, Iterable, Mapping
+
+from analyzers import canonical_language, detect_language
+from analyzers.registry import analysis_language
+
+from index.cluster import STACK, BackendError, ClusterIndexer, ClusterStore, wire_term
+from index.documents import Document, page_at, site_of
+from index.schema import build_schema, is_part, text_field
+from index.writing import IndexReport, ProgressCallback
+from search import dsl
+from search.builder import Plan, QueryBuilder
+from search.engine import (DocumentView, Hit, Results, Stats, analyze_text, check_request,
+                           snippet_terms)
+from search.query import ParsedQuery, parse
+from search.query_language import SHORT_WORDS, QueryLanguage
+from search.snippets import Snippet, cut_snippet, mark_all
+from search.weights import Weights
+
+#: Environment variables the CLI and ``search serve`` read the cluster's credentials from.
+ENV_USER, ENV_PASSWORD, ENV_CA = "SEARCH_BACKEND_USER", "SEARCH_BACKEND_PASSWORD", "SEARCH_BACKEND_CA"
+#: How long the per-language document counts (which the query's language is read against)
+#: are reused before being asked again, when another process may be writing.
+COUNTS_TTL = 10.0
+
+
+class StoredTokens:
+    """A document's tokens as the cluster holds them, with the offsets stored beside them."""
+
+    def __init__(self, source: Mapping[str, Any]) -> None:
+        self.source = source
+        self._fields: dict[str, dict[str, list[tuple[int, int]]]] = {}
+
+    def _where(self, field: str) -> dict[str, list[tuple[int, int]]]:
+        """token -> its (start, end) in the text, for one field."""
+        if field not in self._fields:
+            offsets = (self.source.get("offsets") or {}).get(field) or []
+            tokens = [t for word in self.source.get(field, "").split(" ") for t in word.split(STACK)]
+            where: dict[str, list[tuple[int, int]]] = {}
+            for i, token in enumerate(tokens[:len(offsets) // 2]):
+                where.setdefault(token, []).append((offsets[2 * i], offsets[2 * i + 1]))
+            self._fields[field] = where
+        return self._fields[field]
+
+    def holds(self, field: str, term: str) -> bool:
+        return wire_term(term) in self._where(field)
+
+    def spans(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[int, int, str]]:
+        """Where each ``(field, term)`` stands in the document's text."""
+        return [(start, end, term) for field, term in pairs
+                for start, end in self._where(field).get(wire_term(term), [])]
+
+
+class ClusterEngine:
+    """A searchable collection in an OpenSearch index (an alias). See :class:`search.Engine`."""
+
+    def __init__(self, store: ClusterStore, *, weights: Weights | None = None, batch_size: int = 500,
+                 commit_size: int | None = None, **options: Any) -> None:
+        self._store = store
+        self.w = weights or Weights()
+        self._indexer = ClusterIndexer(store, batch_size=batch_size, commit_size=commit_size or 2000,
+                                       **{k: v for k, v in options.items()
+                                          if k in ("lock_timeout", "max_file_bytes")})
+        schema = build_schema()
+        self._builder = QueryBuilder(schema, self.w)
+        self._query_language_reader = QueryLanguage(schema)
+        self._frequencies: dict[tuple[str, str], int] = {}
+        self._counts: tuple[float, dict[str, int]] | None = None
+
+    @classmethod
+    def connect(cls, url: str, *, index: str = "news", create: bool = True, shards: int = 1,
+                replicas: int = 0, user: str | None = None, password: str | None = None,
+                ca_certs: str | None = None, verify: bool = True, **options: Any) -> "ClusterEngine":
+        """The index ``index`` (an alias) on the cluster at ``url``; made when missing and
+        ``create``. Credentials as :meth:`index.cluster.ClusterStore.connect` takes them."""
+        store = ClusterStore.connect(url, index, user=user, password=password, ca_certs=ca_certs,
+                                     verify=verify)
+        engine = cls(store, **options)
+        if not store.exists():
+            if not create:
+                raise BackendError(f"no index {index!r} on {url}: index documents into it first")
+            store.point_alias(store.create(shards, replicas, engine.bm25()))
+        return engine
+
+    def bm25(self) -> dict[str, tuple[float, float]]:
+        """Per language whose BM25 differs from the default: (k1, b); and the default's."""
+        langs = set(self.w.k1_languages) | set(self.w.b_languages)
+        tuned = {lang: (self.w.k1_languages.get(lang, self.w.k1), self.w.b_languages.get(lang, self.w.b))
+                 for lang in langs}
+        from analyzers import LANGUAGES
+
+        return {lang: tuned.get(lang, (self.w.k1, self.w.b)) for lang in LANGUAGES}
+
+    @property
+    def path(self) -> str | None:
+        return None
+
+    @property
+    def url(self) -> str:
+        return self._store.url
+
+    @property
+    def index(self) -> str:
+        return self._store.name
+
+    semantic = False
+
+    def close(self) -> None:
+        """Close the connection; a rebuild not published is dropped (the alias never moved)."""
+        if self._store.building is not None:
+            self._store.drop(self._store.building)
+            self._store.building = None
+        self._store.close()
+
+    def begin_rebuild(self, shards: int | None = None, replicas: int | None = None) -> None:
+        """Write from now on into a new, empty index beside the one the alias names, which
+        answers searches until :meth:`publish` moves the alias (no moment without an index)."""
+        settings = self._store.settings()
+        self._store.building = self._store.create(shards or settings[0], settings[1] if replicas is None
+                                                  else replicas, self.bm25())
+
+    def publish(self) -> None:
+        """Point the alias at the rebuilt index and delete the old one."""
+        if self._store.building is None:
+            return
+        new, self._store.building = self._store.building, None
+        for old in self._store.point_alias(new):
+            self._store.drop(old)
+        self._written()
+
+    def destroy(self) -> None:
+        """Delete the index behind the alias, and with it the alias and every document."""
+        for concrete in self._store.concrete():
+            self._store.drop(concrete)
+
+    def __enter__(self) -> "ClusterEngine":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing -------------------------------------------------------------
+
+    def _written(self) -> None:
+        self._frequencies.clear()
+        self._counts = None
+
+    def add(self, docs: Iterable[Document | Mapping[str, Any]], *, lang: str | None = None,
+            vectors: str = "later") -> IndexReport:
+        """Add documents, replacing any with the same id (see :meth:`search.Engine.add`)."""
+        if isinstance(docs, (Document, Mapping)):
+            docs = [docs]
+        try:
+            return self._indexer.add(docs, lang=lang)
+        finally:
+            self._written()
+
+    def index_paths(self, paths: Iterable[str | os.PathLike[str]], *, lang: str | None = None,
+                    progress: ProgressCallback | None = None,
+                    committed: Callable[[list[str]], None] | None = None,
+                    follow_links: bool = False, vectors: str = "later") -> IndexReport:
+        """Index files and folders, incrementally (see :meth:`search.Engine.index_paths`)."""
+        if isinstance(paths, (str, os.PathLike)):
+            paths = [paths]
+        try:
+            return self._indexer.index_paths(paths, lang=canonical_language(lang), progress=progress,
+                                             committed=committed, follow_links=follow_links)
+        finally:
+            self._written()
+
+    def delete(self, *ids: str) -> int:
+        try:
+            return self._indexer.delete(ids)
+        finally:
+            self._written()
+
+    def remove(self, *targets: str) -> int:
+        try:
+            return self._indexer.remove(targets)
+        finally:
+            self._written()
+
+    def remove_paths(self, paths: Iterable[str]) -> int:
+        try:
+            return self._indexer.delete_paths(paths)
+        finally:
+            self._written()
+
+    def optimize(self) -> tuple[int, int]:
+        return self._indexer.merge()
+
+    def embed(self, **_: Any) -> Any:
+        raise BackendError("meaning vectors are kept by the embedded index only")
+
+    def wait_for_vectors(self, timeout: float | None = None) -> bool:
+        return True
+
+    # -- reading -------------------------------------------------------------
+
+    def _frequency(self, field: str, text: str) -> int:
+        """A term's document frequency, asked of the cluster once per term between writes."""
+        key = (field, text)
+        if key not in self._frequencies:
+            with self._store.calling("counting a word's documents"):
+                found = self._store.client.count(index=self._store.name,
+                                                 body={"query": {"term": {field: wire_term(text)}}})
+            self._frequencies[key] = int(found["count"])
+        return self._frequencies[key]
+
+    def _language_counts(self) -> dict[str, int]:
+        """Live documents per analysis language."""
+        if self._counts is None or time.monotonic() - self._counts[0] > COUNTS_TTL:
+            body = {"size": 0, "aggs": {"a": {"terms": {"field": "alang", "size": 200}}}}
+            buckets = self._store.search(body)["aggregations"]["a"]["buckets"]
+            self._counts = (time.monotonic(), {b["key"]: b["doc_count"] for b in buckets})
+        return self._counts[1]
+
+    def _query_language(self, parsed: ParsedQuery) -> str | None:
+        """As :meth:`search.Engine._query_language`: read off the index for a short query."""
+        if self.w.query_language == 1.0:
+            return None
+        text = " ".join(c.text for group in parsed.groups for c in group)
+        if len(text.split()) <= SHORT_WORDS:
+            return self._query_language_reader.read(text, self._language_counts(), self._frequency)
+        return analysis_language(detect_language(text, sure=self.w.query_language_sure))
+
+    def search(self, text: str, *, lang: str | None = None, limit: int = 10, page: int = 1,
+               sort: str = "relevance", fold: bool = True, correct: bool = True,
+               across_languages: bool = False) -> Results:
+        """Search, as :meth:`search.Engine.search` does (see the module's text for what the
+        cluster does not do: ``fold``, ``correct`` and ``across_languages`` change nothing)."""
+        started = time.perf_counter()
+        check_request(sort, limit, page)
+        parsed = parse(text)
+        lang = canonical_language(lang) or parsed.lang
+        if parsed.empty and parsed.filtered and sort == "relevance":
+            sort = "newest"
+        languages = list(self._language_counts())
+        empty = Results(text, 0, page, limit, [], {}, 0.0, sort=sort,
+                        across="no-vectors" if across_languages else None)
+        if (parsed.empty and sort == "relevance") or not languages:
+            return empty
+        plan = self._builder.build(parsed, languages, self._frequency)
+        query_lang = self._query_language(parsed) if lang is None else None
+        body = dsl.request(plan, self.w, lang=lang, query_lang=query_lang, sort=sort,
+                           offset=(page - 1) * limit, limit=limit, date_from=parsed.date_from,
+                           date_to=parsed.date_to)
+        if body is None:
+            return empty
+        found = self._store.search(body)
+        return self._results(text, found, plan, page, limit, sort, started, empty.across)
+
+    def _results(self, text: str, found: dict[str, Any], plan: Plan, page: int, limit: int,
+                 sort: str, started: float, across: str | None) -> Results:
+        aggs = found["aggregations"]
+        languages = {b["key"]: b["doc_count"] for b in aggs["languages"]["buckets"]}
+        within = aggs["within"]
+        months = {b["key_as_string"]: b["doc_count"] for b in within["months"]["buckets"]}
+        sources = {b["key"]: b["doc_count"] for b in within["sources"]["buckets"]}
+        hits = [self._hit(h, plan) for h in found["hits"]["hits"]]
+        took = round((time.perf_counter() - started) * 1000, 2)
+        return Results(text, int(found["hits"]["total"]["value"]), page, limit, hits, languages,
+                       took, False, sort, months, sources, across=across)
+
+    def _hit(self, raw: dict[str, Any], plan: Plan) -> Hit:
+        source = raw["_source"]
+        alang = source.get("alang", "")
+        bare = [alang] if source.get("unmarked") == alang else []
+        tokens = StoredTokens(source)
+        pairs = [(f, t) for f, ts in plan.terms(bare).items()
+                 if (field := text_field(f)) is not None and field.lang == alang for t in sorted(ts)]
+        spans = tokens.spans(snippet_terms([p for p in pairs if tokens.holds(*p)]))
+        snippet, at = cut_snippet(source.get("text", ""), spans)
+        score = raw.get("_score") or 0.0
+        return Hit(id=source["id"], title=source.get("title", ""), lang=source.get("lang", ""),
+                   score=round(float(score) % dsl.ALL_WORDS, 4), date=source.get("date"),
+                   url=source.get("url"), path=source.get("path"), source=source.get("source"),
+                   site=site_of(source.get("url"), source.get("source")), snippet=snippet,
+                   author=source.get("author"), page=page_at(source.get("pages"), at))
+
+    def document(self, doc_id: str, query: str | None = None) -> DocumentView | None:
+        """One whole document, with ``query``'s matches marked (see :meth:`search.Engine.document`)."""
+        source = self._store.get(str(doc_id))
+        if source is None:
+            return None
+        text, title = source.get("text", ""), source.get("title", "")
+        parts: Snippet = [(text, False)] if text else []
+        title_parts: Snippet = [(title, False)] if title else []
+        parsed = parse(query) if query else None
+        if parsed is not None and not parsed.empty:
+            alang = analysis_language(source.get("lang", ""))
+            bare = [alang] if source.get("unmarked") == alang else []
+            terms = self._builder.build(parsed, [alang], self._frequency).terms(bare)
+            pairs = [(f, t) for f, ts in terms.items() for t in ts]
+            tokens = StoredTokens(source)
+            parts = mark_all(text, tokens.spans([p for p in pairs if is_part(p[0], "body")]))
+            title_parts = mark_all(title, tokens.spans([p for p in pairs if is_part(p[0], "title")]))
+        return DocumentView(
+            id=source["id"], title=title, lang=source.get("lang", ""), date=source.get("date"),
+            url=source.get("url"), path=source.get("path"), source=source.get("source"),
+            title_parts=title_parts, text_parts=parts, author=source.get("author"),
+            pages=source.get("pages"))
+
+    def analyze(self, text: str, lang: str | None = None) -> list[dict[str, Any]]:
+        return analyze_text(text, lang)
+
+    def warm(self) -> None:
+        self.search("warm")
+
+    def stats(self) -> Stats:
+        """Live documents, per language; the primary shards' size on disk."""
+        body = {"size": 0, "track_total_hits": True, "aggs": {"l": {"terms": {"field": "lang", "size": 200}}}}
+        found = self._store.search(body)
+        languages = {b["key"]: b["doc_count"] for b in found["aggregations"]["l"]["buckets"]}
+        return Stats(int(found["hits"]["total"]["value"]), languages, self._store.size_bytes(), None,
+                     len(self._store.concrete()))
+
