@@ -67,10 +67,36 @@ def _engine() -> type[Engine]:
     return Engine
 
 
+def _backend(ctx: click.Context) -> dict[str, Any] | None:
+    """``Engine.connect``'s arguments for the cluster given by ``--backend`` (or
+    SEARCH_BACKEND), credentials from the environment; None for the embedded index."""
+    url = ctx.obj.get("backend")
+    if not url:
+        return None
+    env = os.environ
+    options: dict[str, Any] = {"url": url, "index": ctx.obj["backend_index"]}
+    if env.get("SEARCH_BACKEND_USER"):
+        options.update(user=env["SEARCH_BACKEND_USER"], password=env.get("SEARCH_BACKEND_PASSWORD", ""))
+    if env.get("SEARCH_BACKEND_CA"):
+        options["ca_certs"] = env["SEARCH_BACKEND_CA"]
+    if env.get("SEARCH_BACKEND_VERIFY", "").lower() in ("0", "false"):
+        options["verify"] = False
+    return options
+
+
+def _where(ctx: click.Context) -> str:
+    """The index as people are told of it: its folder, or the cluster's address and index."""
+    backend = _backend(ctx)
+    return f"{backend['url']} (index {backend['index']})" if backend else ctx.obj["index"]
+
+
 def _open(ctx: click.Context, create: bool = False, **options: Any) -> Engine:
-    path = ctx.obj["index"]
+    backend = _backend(ctx)
     try:
-        return _engine().open(path, create=create, lock_timeout=ctx.obj.get("wait", 0.0), **options)
+        if backend is not None:
+            return _engine().connect(create=create, **backend, **options)  # type: ignore[return-value]
+        return _engine().open(ctx.obj["index"], create=create, lock_timeout=ctx.obj.get("wait", 0.0),
+                              **options)
     except SearchError as exc:
         _fail(exc)
         raise  # unreachable: _fail exits
@@ -90,9 +116,15 @@ index_option = click.option(
 @click.group(cls=_DefaultToQuery, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--index", "index_dir", envvar="SEARCH_INDEX", type=click.Path(file_okay=False),
               default=None, help="Index folder [env SEARCH_INDEX; default: a per-user data folder].")
+@click.option("--backend", envvar="SEARCH_BACKEND", default=None, metavar="URL",
+              help="An OpenSearch cluster (http://host:9200) to use instead of the index folder "
+                   "[env SEARCH_BACKEND; credentials: SEARCH_BACKEND_USER, SEARCH_BACKEND_PASSWORD, "
+                   "SEARCH_BACKEND_CA].")
+@click.option("--backend-index", envvar="SEARCH_BACKEND_INDEX", default="news", show_default=True,
+              help="The index (an alias) on the cluster [env SEARCH_BACKEND_INDEX].")
 @click.version_option(__version__, prog_name="search")
 @click.pass_context
-def main(ctx: click.Context, index_dir: str | None) -> None:
+def main(ctx: click.Context, index_dir: str | None, backend: str | None, backend_index: str) -> None:
     """Search news and documents in Vietnamese, Russian, English and other languages.
 
     \b
@@ -102,6 +134,7 @@ def main(ctx: click.Context, index_dir: str | None) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["index"] = index_dir or default_index_dir()
+    ctx.obj["backend"], ctx.obj["backend_index"] = backend, backend_index
 
 
 def _bytes(text: str) -> int:
@@ -183,9 +216,7 @@ def index_cmd(ctx: click.Context, paths: tuple[str, ...], lang: str | None, rebu
     ctx.obj["wait"] = wait
     options = {"procs": procs, "max_file_bytes": _bytes(max_file_size), "commit_size": commit_size}
     try:
-        engine = (_engine().create(ctx.obj["index"], overwrite=True, lock_timeout=wait, **options,
-                                   semantic=True if semantic else None)
-                  if rebuild else _open(ctx, create=True, **options))
+        engine = _rebuilt(ctx, options, semantic) if rebuild else _open(ctx, create=True, **options)
         if semantic:
             engine.set_semantic()
     except SearchError as exc:
@@ -199,6 +230,8 @@ def index_cmd(ctx: click.Context, paths: tuple[str, ...], lang: str | None, rebu
                                             follow_links=follow_links, vectors="later")
             finally:
                 bar.close()
+            if rebuild and _backend(ctx):
+                engine.publish()  # type: ignore[attr-defined]
             if optimize:
                 click.echo("Merging the index into one segment ...", err=True)
                 merged = engine.optimize()
@@ -209,6 +242,17 @@ def index_cmd(ctx: click.Context, paths: tuple[str, ...], lang: str | None, rebu
         _fail(exc)
     if report.failed:
         sys.exit(EXIT_SKIPPED)
+
+
+def _rebuilt(ctx: click.Context, options: dict[str, Any], semantic: bool) -> Engine:
+    """A new, empty index for ``--rebuild``. On a cluster it is written beside the one the
+    alias names, which answers searches until the run ends and the alias moves."""
+    if _backend(ctx) is not None:
+        engine = _open(ctx, create=True, **options)
+        engine.begin_rebuild()  # type: ignore[attr-defined]
+        return engine
+    return _engine().create(ctx.obj["index"], overwrite=True, lock_timeout=ctx.obj["wait"], **options,
+                            semantic=True if semantic else None)
 
 
 def _embed(engine: Engine, report: IndexReport, as_json: bool) -> None:
@@ -506,17 +550,18 @@ def _serve(ctx: click.Context, serve: Any, host: str, port: int, workers: int, o
         click.echo(f"warning: listening on every address ({host!r}): anyone who can reach this "
                    "machine can search the index", err=True)
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
-    click.echo(f"Loading {ctx.obj['index']} ...")
+    click.echo(f"Loading {_where(ctx)} ...")
 
     def ready() -> None:
-        click.echo(f"Serving {ctx.obj['index']} at {url} (Ctrl+C stops)")
+        click.echo(f"Serving {_where(ctx)} at {url} (Ctrl+C stops)")
         if open_browser:
             import webbrowser
 
             webbrowser.open(url)
 
     try:
-        if not serve(ctx.obj["index"], host, port, workers=workers, ready=ready, base_url=base_url):
+        if not serve(ctx.obj["index"], host, port, workers=workers, ready=ready, base_url=base_url,
+                     backend=_backend(ctx)):
             ctx.exit(1)
     except SearchError as exc:  # the index is opened before the server starts
         _fail(exc)

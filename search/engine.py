@@ -6,7 +6,7 @@ import os
 import threading
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 import numpy as np
 
@@ -30,6 +30,9 @@ from search.spelling import Speller
 from search.ranking import Ranker
 from search.meaning import Meaning
 from search.snippets import Snippet, cut_snippet, mark_all, split_pages
+
+if TYPE_CHECKING:
+    from search.cluster import ClusterEngine
 
 
 @dataclass
@@ -168,11 +171,40 @@ FEW_RESULTS = 3
 SNIPPET_TERMS = 12
 
 
-def _snippet_terms(terms: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def snippet_terms(terms: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Body terms to mark, rarest first; the marked field wins over its diacritic-free twin."""
     body = [(f, t, text_field(f)) for f, t in terms if is_part(f, "body")]
     marked = [(f, t) for f, t, field in body if field and not field.folded]
     return (marked or [(f, t) for f, t, field in body if field and field.folded])[:SNIPPET_TERMS]
+
+
+def check_request(sort: str, limit: int, page: int) -> None:
+    """Refuse a search's order, page size or page that is out of range, saying what fits."""
+    if sort not in SORTS:
+        raise QueryError(f"sort {sort!r} is not an order: use one of {', '.join(SORTS)}")
+    if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise QueryError(f"limit {limit!r} is out of range: use 1 to {MAX_LIMIT}")
+    if not isinstance(page, int) or page < 1:
+        raise QueryError(f"page {page!r} is not a page number: use 1 or more")
+    if page * limit > MAX_DEPTH:
+        raise QueryError(f"page {page} is too deep: results stop at {MAX_DEPTH:,}; "
+                         "refine the query instead")
+
+
+def analyze_text(text: str, lang: str | None = None) -> list[dict[str, Any]]:
+    """The tokens ``text`` is indexed as, in every field, with their offsets."""
+    from analyzers import EXACT_LANGUAGES, FOLDED_LANGUAGES
+
+    lang = canonical_language(lang) or detect_language(text)
+    alang = analysis_language(lang)
+    tokens = [dict(asdict(t), field=body_field(alang)) for t in _analyze(text, alang)]
+    if alang in FOLDED_LANGUAGES:
+        tokens += [dict(asdict(t), field=body_field(alang, True))
+                   for t in _analyze(text, alang, folded=True)]
+    if alang in EXACT_LANGUAGES:
+        tokens += [dict(asdict(t), field=exact_field(alang))
+                   for t in _analyze(text, alang, exact=True)]
+    return tokens
 
 
 class Engine:
@@ -225,6 +257,16 @@ class Engine:
             if not create or os.path.exists(os.path.join(path, "search-index.json")):
                 raise
             return cls(IndexStore.create(path), **options)
+
+    @classmethod
+    def connect(cls, url: str, *, index: str = "news", **options: Any) -> "ClusterEngine":
+        """The same API over the OpenSearch cluster at ``url`` (``http://host:9200``): index
+        ``index`` (an alias), made when missing. ``user``, ``password``, ``ca_certs`` and
+        ``verify`` for a cluster with basic auth and TLS; ``shards`` and ``replicas`` for a
+        new index. See :mod:`search.cluster` for what differs from the embedded index."""
+        from search.cluster import ClusterEngine
+
+        return ClusterEngine.connect(url, index=index, **options)
 
     @classmethod
     def in_memory(cls, *, semantic: bool = False, **options: Any) -> "Engine":
@@ -383,15 +425,7 @@ class Engine:
         Safe to call from several threads; their searches run one at a time.
         """
         started = time.perf_counter()
-        if sort not in SORTS:
-            raise QueryError(f"sort {sort!r} is not an order: use one of {', '.join(SORTS)}")
-        if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
-            raise QueryError(f"limit {limit!r} is out of range: use 1 to {MAX_LIMIT}")
-        if not isinstance(page, int) or page < 1:
-            raise QueryError(f"page {page!r} is not a page number: use 1 or more")
-        if page * limit > MAX_DEPTH:
-            raise QueryError(f"page {page} is too deep: results stop at {MAX_DEPTH:,}; "
-                             "refine the query instead")
+        check_request(sort, limit, page)
         options = _Options(lang, limit, page, sort, fold, across_languages)
         with self._searching:
             results, complete = self._search(text, options, started)
@@ -468,7 +502,7 @@ class Engine:
              terms: list[tuple[str, str]]) -> Hit:
         stored = searcher.stored_fields(docnum)
         site = site_of(stored.get("url"), stored.get("source"))
-        snippet, at = cut_snippet(stored.get("text", ""), ranker.spans(docnum, _snippet_terms(terms)))
+        snippet, at = cut_snippet(stored.get("text", ""), ranker.spans(docnum, snippet_terms(terms)))
         return Hit(
             id=stored["id"], title=stored.get("title", ""), lang=stored.get("lang", ""),
             score=round(score, 4), date=stored.get("date"), url=stored.get("url"),
@@ -514,18 +548,7 @@ class Engine:
 
     def analyze(self, text: str, lang: str | None = None) -> list[dict[str, Any]]:
         """The tokens ``text`` is indexed as, with their offsets (for tuning analysis)."""
-        lang = canonical_language(lang) or detect_language(text)
-        alang = analysis_language(lang)
-        tokens = [dict(asdict(t), field=body_field(alang)) for t in _analyze(text, alang)]
-        from analyzers import EXACT_LANGUAGES, FOLDED_LANGUAGES
-
-        if alang in FOLDED_LANGUAGES:
-            tokens += [dict(asdict(t), field=body_field(alang, True))
-                       for t in _analyze(text, alang, folded=True)]
-        if alang in EXACT_LANGUAGES:
-            tokens += [dict(asdict(t), field=exact_field(alang))
-                       for t in _analyze(text, alang, exact=True)]
-        return tokens
+        return analyze_text(text, lang)
 
     def stats(self) -> Stats:
         """Live documents, per language (deleted and replaced ones are not counted)."""

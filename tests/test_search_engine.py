@@ -6,8 +6,11 @@ import json
 
 import pytest
 
+
 from search import Document, DocumentError, Engine, QueryError
 from search.weights import Weights
+
+BOTH_BACKENDS = True
 
 
 def marked(hit):
@@ -339,6 +342,7 @@ def test_a_news_article_with_the_query_in_its_lead_ranks_above_one_that_mentions
     assert [h.id for h in news.search("ядерная безопасность", fold=False)] == ["lead", "later"]
 
 
+@pytest.mark.embedded_only  # the cluster serves concurrent searches itself
 def test_searches_from_many_threads_run_one_at_a_time_with_the_same_answers(seeds_engine, monkeypatch):
     import threading
     import time

@@ -12,6 +12,10 @@ from search.query_language import QueryLanguage
 from search.cli import main
 from web import create_app
 
+from tests.conftest import new_engine
+
+BOTH_BACKENDS = True
+
 NEWS = [
     {"id": "ru-nov", "lang": "ru", "date": "2026-11-20", "url": "https://www.rt.com/news/1",
      "title": "Ядерная безопасность", "text": "Переговоры о ядерной безопасности продолжились."},
@@ -36,8 +40,10 @@ def _engine_of(docs):
 
 
 @pytest.fixture(scope="module")
-def news():
-    yield from _engine_of(NEWS)
+def news(backend):
+    with new_engine(backend) as engine:
+        engine.add(NEWS)
+        yield engine
 
 
 def ids(results) -> list[str]:

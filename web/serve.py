@@ -19,7 +19,7 @@ import signal
 import socket
 import sys
 import time
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 #: Threads a worker answers with. Its searches run one at a time (:meth:`search.Engine.search`),
 #: so more threads only hold more requests inside one worker, where they contend for its lock
@@ -38,9 +38,11 @@ _M_ARENA_MAX = -8  # mallopt's parameter number, from glibc's malloc.h
 
 
 def serve(index: str, host: str, port: int, *, workers: int = 1, threads: int = THREADS,
-          ready: Callable[[], None] | None = None, base_url: str | None = None) -> bool:
-    """Serve ``index`` on ``host:port`` until interrupted or terminated; ``ready`` is called
-    once the index is loaded and the port is open.
+          ready: Callable[[], None] | None = None, base_url: str | None = None,
+          backend: Mapping[str, Any] | None = None) -> bool:
+    """Serve ``index`` (or the cluster ``backend``: :meth:`search.Engine.connect`'s arguments)
+    on ``host:port`` until interrupted or terminated; ``ready`` is called once the index is
+    loaded and the port is open.
 
     Returns False when the workers could not keep running (each exited as it started).
     """
@@ -50,7 +52,7 @@ def serve(index: str, host: str, port: int, *, workers: int = 1, threads: int = 
 
     limit_malloc_arenas(MALLOC_ARENAS)
 
-    app = create_app({"INDEX": index, "BASE_URL": base_url})
+    app = create_app({"INDEX": index, "BASE_URL": base_url, "BACKEND": backend})
     # Open the index, read its files into the file cache and load every analyzer it needs
     # before the first request: else the first searches wait for them. With several
     # workers this is done before forking, so that they share it rather than each loading
