@@ -5,12 +5,17 @@
     python bench/relevance.py news-vi --body-only --sample 300
     python bench/relevance.py news-ru --queries queries-tag-tune.jsonl --body-only
     python bench/relevance.py xquad --mixed          # every language in one index, no filter
+    python bench/relevance.py xquad --lang vi ru en --backend http://127.0.0.1:9200
 
 A set is a folder of ../shared/data (or --data DIR) with a corpus (corpus.jsonl[.gz] or
 corpus.docs.*.jsonl) and a query file. The engine indexes the corpus with its real
 pipeline into a temporary index and answers every query through Engine.search; the
 baseline is a Whoosh index with a plain lower-case analyzer and Whoosh's BM25F.
 Metrics come from ir-measures: MRR@10 (RR@10), Recall@10, nDCG@10.
+
+With ``--backend URL`` the same documents also go into a new index on that OpenSearch
+cluster (Engine.connect; dropped after), every query is asked of it too, and a second
+table sets the cluster against the embedded index.
 """
 
 from __future__ import annotations
@@ -131,6 +136,7 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=0, help="use only the first N queries")
     ap.add_argument("--extra", nargs="*", default=[], help="more sets indexed alongside (mixed collection)")
     ap.add_argument("--procs", type=int, default=os.cpu_count() or 1, help="indexing processes")
+    ap.add_argument("--backend", metavar="URL", help="also on this OpenSearch cluster (a new index)")
     ap.add_argument("--across", action="store_true",
                     help="index with meaning vectors and compare search across languages on and off")
     args = ap.parse_args()
@@ -154,6 +160,7 @@ def main() -> None:
                            semantic=args.across)
     baseline = Baseline(with_titles=not args.body_only)
     count = 0
+    kept: list[dict[str, Any]] = []  # what the cluster is given, with --backend
     # A mixed run indexes every language of the set (and the extra sets); --lang then picks queries.
     sources = [(folder, None if args.mixed else langs)] + [(args.data / extra, None) for extra in args.extra]
 
@@ -166,19 +173,29 @@ def main() -> None:
                         continue
                     count += 1
                     baseline.add(doc)
-                    yield {"id": doc["id"], "lang": doc.get("lang"), "text": doc.get("text") or "",
-                           "title": "" if args.body_only else (doc.get("title") or ""),
-                           "date": doc.get("date"), "url": doc.get("url"), "source": doc.get("source")}
+                    given = {"id": doc["id"], "lang": doc.get("lang"), "text": doc.get("text") or "",
+                             "title": "" if args.body_only else (doc.get("title") or ""),
+                             "date": doc.get("date"), "url": doc.get("url"), "source": doc.get("source")}
+                    if args.backend:
+                        kept.append(dict(given))
+                    yield given
 
     engine.add(stream())
     baseline.commit()
     indexed = time.perf_counter() - started
+    cluster = None
+    if args.backend:
+        cluster = Engine.connect(args.backend, index=f"relevance-{os.getpid()}")
+        started = time.perf_counter()
+        cluster.add(kept)
+        print(f"cluster indexing {time.perf_counter() - started:.1f}s", flush=True)
 
     qrels = {q["qid"]: {d: 1 for d in q["relevant"]} for q in queries}
     groups = {q["qid"]: q["lang"] for q in queries}
     ours: dict[str, dict[str, float]] = {}
     base: dict[str, dict[str, float]] = {}
     across: dict[str, dict[str, float]] = {}
+    on_cluster: dict[str, dict[str, float]] = {}
     started = time.perf_counter()
     for q in queries:
         text = strip_diacritics(q["query"]) if args.no_diacritics else q["query"]
@@ -190,6 +207,9 @@ def main() -> None:
             hits = engine.search(text, lang=lang, limit=10, fold=False, across_languages=True).hits
             across[q["qid"]] = {h.id: float(10 - i) for i, h in enumerate(hits)}
         base[q["qid"]] = {d: float(10 - i) for i, (d, _) in enumerate(baseline.search(text, lang))}
+        if cluster is not None:
+            hits = cluster.search(text, lang=lang, limit=10, fold=False).hits
+            on_cluster[q["qid"]] = {h.id: float(10 - i) for i, h in enumerate(hits)}
     searched = time.perf_counter() - started
 
     a, b = evaluate(ours, qrels, groups), evaluate(base, qrels, groups)
@@ -214,6 +234,17 @@ def main() -> None:
             cells = "  ".join(f"{on[m]:6.3f} {off[m]:6.3f} {on[m] - off[m]:+6.3f}".rjust(22)
                               for m in MEASURES)
             print(f"{group:<6}{int(c[group]['n']):>6}  {cells}")
+    if cluster is not None:
+        c = evaluate(on_cluster, qrels, groups)
+        print(f"\nthe OpenSearch cluster ({args.backend}) against the embedded index:")
+        print(f"{'':<12}  " + "  ".join(f"{'cluster embedded diff':>22}" for _ in MEASURES))
+        for group in sorted(c, key=lambda g: (g == "all", g)):
+            on, off = c[group], a[group]
+            cells = "  ".join(f"{on[m]:6.3f} {off[m]:6.3f} {on[m] - off[m]:+6.3f}".rjust(22)
+                              for m in MEASURES)
+            print(f"{group:<6}{int(c[group]['n']):>6}  {cells}")
+        cluster.destroy()  # type: ignore[attr-defined]
+        cluster.close()
     engine.close()
     workdir.cleanup()
 

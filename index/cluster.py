@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import time
+import uuid
 import weakref
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
@@ -200,7 +201,7 @@ class ClusterStore:
 
     def create(self, shards: int, replicas: int, bm25: dict[str, tuple[float, float]]) -> str:
         """A new index behind no alias yet; its name."""
-        concrete = f"{self.name}-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
+        concrete = f"{self.name}-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
         body = {"settings": index_settings(shards, replicas, bm25), "mappings": mappings(bm25)}
         with self.calling(f"creating index {concrete!r}"):
             self.client.indices.create(index=concrete, body=body)
@@ -255,8 +256,8 @@ class ClusterStore:
             self.client.indices.refresh(index=index)
         if failed:
             first = next(iter(failed[0].values()))
-            raise BackendError(f"the cluster refused {len(failed)} of {len(docs)} documents; the first, "
-                               f"{first.get('_id')!r}: {first.get('error')}")
+            raise BackendError(_hinted(f"the cluster refused {len(failed)} of {len(docs)} documents; "
+                                       f"the first, {first.get('_id')!r}: {first.get('error')}"))
         return written
 
     def delete_terms(self, field: str, values: list[str], target: str | None = None) -> int:
@@ -323,6 +324,14 @@ class ClusterStore:
             except ex.NotFoundError:
                 return None
 
+    def sources(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """The stored sources of these documents, by id (those gone since are left out)."""
+        if not ids:
+            return {}
+        with self.calling("reading documents"):
+            found = self.client.mget(index=self.name, body={"ids": ids})
+        return {d["_id"]: d["_source"] for d in found["docs"] if d.get("found")}
+
     def size_bytes(self) -> int:
         with self.calling("reading the index's size"):
             stats = self.client.indices.stats(index=self.name, metric="store")
@@ -345,11 +354,19 @@ def _reason(exc: Any) -> str:
     """The cluster's own words for a refused request, with a hint for the usual ones."""
     info = exc.info if isinstance(exc.info, dict) else {}
     reason = (info.get("error") or {}).get("reason") if isinstance(info.get("error"), dict) else None
-    text = f"{exc.status_code} {reason or exc.error}"
-    if "read-only" in text or "read_only" in text:
-        text += " (the index is read-only: free disk space on the cluster, then clear the block)"
+    text = _hinted(f"{exc.status_code} {reason or exc.error}")
     if exc.status_code == 404:
         text += " (no such index: create it with `search --backend URL index ...`)"
+    return text
+
+
+def _hinted(text: str) -> str:
+    """A refusal's text, with what to do when the index is blocked for writes."""
+    if any(word in text for word in ("read-only", "read_only", "cluster_block_exception")):
+        text += (" -- the index is read-only (a disk past its flood stage, or a block someone set): "
+                 "free disk space on the cluster, then clear the block "
+                 "(PUT INDEX/_settings {\"index.blocks.read_only_allow_delete\": null, "
+                 "\"index.blocks.write\": null})")
     return text
 
 

@@ -43,7 +43,7 @@ class _DefaultToQuery(click.Group):
         i = 0
         while i < len(args):
             arg = args[i]
-            if arg == "--index":
+            if arg in ("--index", "--backend", "--backend-index"):
                 i += 2
                 continue
             if arg.startswith("-"):
@@ -453,6 +453,37 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"meaning vectors: {stats.vectors} of {stats.documents} documents"
                    + ("" if stats.vectors >= stats.documents else
                       " (`search index --semantic PATH` adds the rest)"))
+
+
+@main.command("migrate")
+@click.argument("url")
+@click.option("--to-index", default=None, help="The index (alias) on the cluster [default: --backend-index].")
+@click.option("--rebuild", is_flag=True, help="Replace what the cluster's index holds (an alias swap).")
+@index_option
+@click.pass_context
+def migrate_cmd(ctx: click.Context, url: str, to_index: str | None, rebuild: bool) -> None:
+    """Copy every document of the index folder into the OpenSearch cluster at URL.
+
+    Documents are analysed again on the way (the cluster gets our token streams); ids are
+    kept, so running it again replaces rather than duplicates. Afterwards use the cluster
+    with --backend URL. Files indexed into the folder are read again by the first
+    `search --backend URL index FOLDER` (which file each document came from is not copied).
+    """
+    ctx.obj["backend"], target = url, to_index or ctx.obj["backend_index"]
+    ctx.obj["backend_index"] = target
+    try:
+        source = _engine().open(ctx.obj["index"])
+        with source, _open(ctx, create=True) as cluster:
+            if rebuild:
+                cluster.begin_rebuild()  # type: ignore[attr-defined]
+            report = cluster.add(source.documents())
+            if rebuild:
+                cluster.publish()  # type: ignore[attr-defined]
+    except SearchError as exc:
+        _fail(exc)
+    langs = ", ".join(f"{k} {v}" for k, v in report.languages.most_common())
+    click.echo(f"Copied {report.added} documents from {ctx.obj['index']} to {_where(ctx)} in "
+               f"{report.seconds:.1f}s; by language: {langs}.")
 
 
 @main.command("remove")

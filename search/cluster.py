@@ -18,11 +18,14 @@ import os
 import time
 from typing import Any, Callable, Iterable, Mapping
 
+import numpy as np
+
 from analyzers import canonical_language, detect_language
 from analyzers.registry import analysis_language
 
 from index.cluster import STACK, BackendError, ClusterIndexer, ClusterStore, wire_term
 from index.documents import Document, page_at, site_of
+from index.fingerprint import near_duplicate_groups
 from index.schema import build_schema, is_part, text_field
 from index.writing import IndexReport, ProgressCallback
 from search import dsl
@@ -36,6 +39,8 @@ from search.weights import Weights
 
 #: Environment variables the CLI and ``search serve`` read the cluster's credentials from.
 ENV_USER, ENV_PASSWORD, ENV_CA = "SEARCH_BACKEND_USER", "SEARCH_BACKEND_PASSWORD", "SEARCH_BACKEND_CA"
+#: Near-duplicates are folded among this many times the hits down to the page's end.
+FOLD_DEPTH = 2
 #: How long the per-language document counts (which the query's language is read against)
 #: are reused before being asked again, when another process may be writing.
 COUNTS_TTL = 10.0
@@ -259,22 +264,51 @@ class ClusterEngine:
             return empty
         plan = self._builder.build(parsed, languages, self._frequency)
         query_lang = self._query_language(parsed) if lang is None else None
+        offset = (page - 1) * limit
         body = dsl.request(plan, self.w, lang=lang, query_lang=query_lang, sort=sort,
-                           offset=(page - 1) * limit, limit=limit, date_from=parsed.date_from,
-                           date_to=parsed.date_to)
+                           offset=0 if fold else offset, limit=FOLD_DEPTH * (offset + limit) if fold
+                           else limit, date_from=parsed.date_from, date_to=parsed.date_to)
         if body is None:
             return empty
+        if fold:
+            body["_source"] = ["id", "simhash"]
         found = self._store.search(body)
-        return self._results(text, found, plan, page, limit, sort, started, empty.across)
+        similar = self._folded(found, offset, limit) if fold else None
+        return self._results(text, found, plan, page, limit, sort, started, empty.across, similar)
+
+    def _folded(self, found: dict[str, Any], offset: int, limit: int) -> list[list[str]]:
+        """Fold near-duplicates among the hits fetched (:func:`index.fingerprint.near_duplicate_groups`):
+        keep the page of the best placed of each group, with their full sources; each kept
+        hit's folded copies' ids, in the hits' order. The total drops by the copies found."""
+        hits = found["hits"]["hits"]
+        prints = np.array([int(h["_source"].get("simhash") or 0) for h in hits], dtype=np.uint64)
+        groups = near_duplicate_groups(prints).tolist() if len(hits) else []
+        leaders: dict[int, int] = {}
+        similar: dict[int, list[str]] = {}
+        for i, group in enumerate(groups):
+            if group in leaders:
+                similar[leaders[group]].append(hits[i]["_id"])
+            else:
+                leaders[group] = i
+                similar[i] = []
+        kept = sorted(leaders.values())[offset:offset + limit]
+        found["hits"]["total"]["value"] -= len(hits) - len(leaders)
+        sources = self._store.sources([hits[i]["_id"] for i in kept])
+        kept = [i for i in kept if hits[i]["_id"] in sources]  # not deleted in between
+        found["hits"]["hits"] = [dict(hits[i], _source=sources[hits[i]["_id"]]) for i in kept]
+        return [similar[i] for i in kept]
 
     def _results(self, text: str, found: dict[str, Any], plan: Plan, page: int, limit: int,
-                 sort: str, started: float, across: str | None) -> Results:
+                 sort: str, started: float, across: str | None,
+                 similar: list[list[str]] | None = None) -> Results:
         aggs = found["aggregations"]
         languages = {b["key"]: b["doc_count"] for b in aggs["languages"]["buckets"]}
         within = aggs["within"]
         months = {b["key_as_string"]: b["doc_count"] for b in within["months"]["buckets"]}
         sources = {b["key"]: b["doc_count"] for b in within["sources"]["buckets"]}
         hits = [self._hit(h, plan) for h in found["hits"]["hits"]]
+        for hit, copies in zip(hits, similar or []):
+            hit.similar = copies
         took = round((time.perf_counter() - started) * 1000, 2)
         return Results(text, int(found["hits"]["total"]["value"]), page, limit, hits, languages,
                        took, False, sort, months, sources, across=across)

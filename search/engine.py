@@ -509,6 +509,14 @@ class Engine:
             path=stored.get("path"), source=stored.get("source"), site=site, snippet=snippet,
             author=stored.get("author"), page=page_at(stored.get("pages"), at))
 
+    def documents(self) -> Iterator[dict[str, Any]]:
+        """Every live document as :meth:`add` takes it (its stored fields): for copying an
+        index elsewhere (``search migrate``)."""
+        searcher = self._store.searcher()
+        keep = ("id", "title", "text", "lang", "date", "url", "source", "author", "path", "pages")
+        for stored in searcher.reader().all_stored_fields():
+            yield {k: stored[k] for k in keep if stored.get(k) not in (None, "")}
+
     def warm(self) -> None:
         """Load now what the first searches would: the index's files into the operating
         system's file cache (when they fit), its arrays, every language's analyzer, and in an

@@ -281,8 +281,10 @@ COPIES = [
 
 
 @pytest.fixture(scope="module")
-def copies():
-    yield from _engine_of(COPIES)
+def copies(backend):
+    with new_engine(backend) as engine:
+        engine.add(COPIES)
+        yield engine
 
 
 def test_copies_of_one_story_show_once_with_the_others_as_similar(copies):
