@@ -234,15 +234,18 @@ class ClusterStore:
 
     # -- writing ------------------------------------------------------------
 
-    def write(self, docs: list[dict[str, Any]], delete_files: list[str], target: str | None = None) -> int:
+    def write(self, docs: list[dict[str, Any]], delete_files: list[str], target: str | None = None,
+              workers: "SourceWorkers | None" = None) -> int:
         """Delete the documents of ``delete_files``, then index ``docs`` (by id), and make
-        them searchable; how many were written. A document the cluster refuses stops it."""
+        them searchable; how many were written. A document the cluster refuses stops it.
+        ``workers`` analyse the documents in processes of their own."""
         from opensearchpy.helpers import streaming_bulk
 
         index = target or self.target
         if delete_files:
             self.delete_terms("file", delete_files, target=index)
-        actions = ({"_index": index, "_id": f["id"], "_source": self.maker.source(f)} for f in docs)
+        sources = workers.map(docs) if workers is not None else (self.maker.source(f) for f in docs)
+        actions = ({"_index": index, "_id": source["id"], "_source": source} for source in sources)
         written, failed = 0, []
         with self.calling(f"indexing {len(docs)} documents"):
             for ok, item in streaming_bulk(self.client, actions, chunk_size=BULK_DOCS,
@@ -375,15 +378,15 @@ class ClusterIndexer(Indexer):
     """:class:`index.writing.Indexer`'s runs (batches, incremental files, deletions of
     vanished ones) written to a cluster: only where documents go differs."""
 
-    def __init__(self, store: ClusterStore, **options: Any) -> None:
-        options.pop("procs", None)
-        super().__init__(store, procs=1, **options)  # type: ignore[arg-type]
+    def __init__(self, store: ClusterStore, *, procs: int = 1, **options: Any) -> None:
+        super().__init__(store, **options)  # type: ignore[arg-type]
+        self.procs = procs  # processes analysing documents (this one writes)
         self.cluster = store
 
     def write(self, docs: list[dict[str, Any]], delete_files: list[str], workers: Any = None,
               progress: Any = None) -> None:
         unique = list({fields["id"]: fields for fields in docs}.values())
-        self.cluster.write(unique, delete_files)
+        self.cluster.write(unique, delete_files, workers=workers)
         if progress is not None:
             for fields in unique:
                 progress(fields)
@@ -405,8 +408,85 @@ class ClusterIndexer(Indexer):
         return 1, 1
 
     @contextmanager
-    def _workers(self) -> Iterator[None]:
-        yield None
+    def _workers(self) -> Iterator["SourceWorkers | None"]:  # type: ignore[override]
+        if self.procs <= 1:
+            yield None
+            return
+        with SourceWorkers(self.cluster.maker, self.procs) as workers:
+            yield workers
 
     def indexed_files(self) -> dict[str, str]:
         return self.cluster.live_files()
+
+
+class SourceWorkers:
+    """Processes that analyse documents into sources for the cluster, forked once the first
+    document has loaded the analyzers it needs, so that they share the models' pages."""
+
+    #: Documents handed out ahead of the sources read back, per process.
+    AHEAD = 64
+
+    def __init__(self, maker: SourceMaker, procs: int) -> None:
+        self.maker = maker
+        self.procs = procs
+        self._processes: list[Any] = []
+        self._jobs: Any = None
+        self._done: Any = None
+
+    def __enter__(self) -> "SourceWorkers":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for _ in self._processes:
+            self._jobs.put(None)
+        for process in self._processes:
+            process.join(timeout=10)
+            if process.is_alive():
+                process.kill()
+
+    def _start(self) -> None:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        self._jobs, self._done = ctx.Queue(), ctx.Queue()
+        self._processes = [ctx.Process(target=self._serve, name=f"analyse-{i}", daemon=True)
+                           for i in range(self.procs)]
+        for process in self._processes:
+            process.start()
+
+    def _serve(self) -> None:
+        while (fields := self._jobs.get()) is not None:
+            try:
+                self._done.put((self.maker.source(fields), None))
+            except Exception as exc:  # reported to the writer, which stops the run
+                self._done.put((None, f"document {fields.get('id')!r}: {type(exc).__name__}: {exc}"))
+
+    def map(self, docs: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        """The sources of ``docs``, in the order they are ready."""
+        if not self._processes:
+            if not docs:
+                return
+            yield self.maker.source(docs[0])  # loads the analyzers before the fork
+            docs = docs[1:]
+            self._start()
+        ahead = self.AHEAD * self.procs
+        for i, fields in enumerate(docs):
+            self._jobs.put(fields)
+            if i >= ahead:
+                yield self._next()
+        for _ in range(min(len(docs), ahead)):
+            yield self._next()
+
+    def _next(self) -> dict[str, Any]:
+        import queue
+
+        while True:
+            try:
+                source, error = self._done.get(timeout=5)
+                break
+            except queue.Empty:
+                if not all(p.is_alive() for p in self._processes):
+                    raise BackendError("a process analysing documents died; see the messages above") from None
+        if error is not None:
+            raise BackendError(f"analysing a document failed: {error}")
+        return source  # type: ignore[no-any-return]

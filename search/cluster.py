@@ -82,7 +82,7 @@ class ClusterEngine:
         self.w = weights or Weights()
         self._indexer = ClusterIndexer(store, batch_size=batch_size, commit_size=commit_size or 2000,
                                        **{k: v for k, v in options.items()
-                                          if k in ("lock_timeout", "max_file_bytes")})
+                                          if k in ("lock_timeout", "max_file_bytes", "procs")})
         schema = build_schema()
         self._builder = QueryBuilder(schema, self.w)
         self._query_language_reader = QueryLanguage(schema)

@@ -127,3 +127,17 @@ def test_writing_to_a_read_only_index_says_so_and_searching_goes_on(url, name):
 def test_an_index_that_is_missing_is_not_made_when_only_reading(url):
     with pytest.raises(BackendError, match="no index 'never-made"):
         Engine.connect(url, index="never-made-index", create=False)
+
+
+def test_documents_analysed_in_two_processes_are_sent_as_one_process_sends_them():
+    from index.cluster import SourceWorkers
+    from index.documents import Document
+    from index.writing import document_fields
+
+    docs = [document_fields(Document.from_value({"id": str(i), "title": t, "text": t * 3}))
+            for i, t in enumerate(["An ninh hạt nhân. ", "Ядерная безопасность. ", "Nuclear talks. "] * 4)]
+    maker = SourceMaker()
+    with SourceWorkers(maker, 2) as workers:
+        parallel = {s["id"]: s for s in workers.map(docs)}
+        assert len(workers._processes) == 2
+    assert parallel == {d["id"]: maker.source(d) for d in docs}
