@@ -124,8 +124,26 @@ class SourceMaker:
             out[name], where = self.stream(name, value)
             if field.part != "exact":
                 offsets[name] = where
+        for name in list(offsets):
+            field = text_field(name)
+            if field is not None and field.folded:
+                twin = name.replace(f"{field.part}f_", f"{field.part}_", 1)
+                if offsets.get(twin) == offsets[name]:
+                    del offsets[name]  # as its marked twin's (stored_offsets)
         out["offsets"] = offsets
         return out
+
+
+def stored_offsets(source: dict[str, Any] | Any, fieldname: str) -> list[int]:
+    """A field's token offsets from a stored source: its own, or for a folded field stored
+    without them, its marked twin's (the same tokens at the same places)."""
+    offsets = source.get("offsets") or {}
+    if fieldname in offsets:
+        return offsets[fieldname]  # type: ignore[no-any-return]
+    field = text_field(fieldname)
+    if field is not None and field.folded:
+        return offsets.get(fieldname.replace(f"{field.part}f_", f"{field.part}_", 1)) or []  # type: ignore[no-any-return]
+    return []
 
 
 class ClusterStore:
@@ -150,8 +168,9 @@ class ClusterStore:
     def connect(cls, url: str, name: str, *, user: str | None = None, password: str | None = None,
                 ca_certs: str | None = None, verify: bool = True,
                 timeout: float = REQUEST_TIMEOUT) -> "ClusterStore":
-        """A client for ``url``; basic auth with ``user``, TLS checked against ``ca_certs``
-        (or the system's) for an ``https`` address."""
+        """A client for ``url`` (or several nodes' addresses separated by commas: a request
+        a node fails is retried on another); basic auth with ``user``, TLS checked against
+        ``ca_certs`` (or the system's) for an ``https`` address."""
         try:
             from opensearchpy import OpenSearch
         except ImportError:
@@ -164,7 +183,8 @@ class ClusterStore:
             options.update(use_ssl=True, verify_certs=verify, ssl_show_warn=verify)
             if ca_certs:
                 options["ca_certs"] = ca_certs
-        store = cls(OpenSearch([url], **options), name, url, lambda: OpenSearch([url], **options))
+        hosts = [u.strip() for u in url.split(",") if u.strip()]
+        store = cls(OpenSearch(hosts, **options), name, url, lambda: OpenSearch(hosts, **options))
         # A process forked from this one (a server's worker) opens connections of its own.
         alive = weakref.ref(store)
         os.register_at_fork(after_in_child=lambda: _reconnect(alive()))
@@ -327,12 +347,14 @@ class ClusterStore:
             except ex.NotFoundError:
                 return None
 
-    def sources(self, ids: list[str]) -> dict[str, dict[str, Any]]:
-        """The stored sources of these documents, by id (those gone since are left out)."""
+    def sources(self, ids: list[str], fields: list[str] | None = None) -> dict[str, dict[str, Any]]:
+        """The stored sources of these documents (only ``fields`` when given), by id (those
+        gone since are left out)."""
         if not ids:
             return {}
         with self.calling("reading documents"):
-            found = self.client.mget(index=self.name, body={"ids": ids})
+            found = self.client.mget(index=self.name, body={"ids": ids},
+                                     params={"_source_includes": ",".join(fields)} if fields else None)
         return {d["_id"]: d["_source"] for d in found["docs"] if d.get("found")}
 
     def size_bytes(self) -> int:

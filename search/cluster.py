@@ -23,7 +23,7 @@ import numpy as np
 from analyzers import canonical_language, detect_language
 from analyzers.registry import analysis_language
 
-from index.cluster import STACK, BackendError, ClusterIndexer, ClusterStore, wire_term
+from index.cluster import STACK, BackendError, ClusterIndexer, ClusterStore, stored_offsets, wire_term
 from index.documents import Document, page_at, site_of
 from index.fingerprint import near_duplicate_groups
 from index.schema import build_schema, is_part, text_field
@@ -46,31 +46,44 @@ FOLD_DEPTH = 2
 COUNTS_TTL = 10.0
 
 
+#: What a hit shows of its document, besides its snippet's fields.
+SHOWN = ["id", "title", "text", "lang", "alang", "date", "url", "source", "path", "author", "pages",
+         "unmarked"]
+
+
+def hit_fields(plan: Plan) -> list[str]:
+    """The source fields a page of hits reads: what it shows, and the token streams (and
+    their offsets) of the body fields its snippets are cut from, in the query's languages."""
+    bodies = [f for f in plan.terms() if is_part(f, "body")]
+    twins = [f"body_{text_field(f).lang}" for f in bodies if text_field(f).folded]  # type: ignore[union-attr]
+    return SHOWN + bodies + [f"offsets.{f}" for f in bodies + twins]
+
+
 class StoredTokens:
-    """A document's tokens as the cluster holds them, with the offsets stored beside them."""
+    """A document's tokens as the cluster holds them, with the offsets stored beside them (a
+    folded field without offsets of its own shares its marked twin's)."""
 
     def __init__(self, source: Mapping[str, Any]) -> None:
         self.source = source
-        self._fields: dict[str, dict[str, list[tuple[int, int]]]] = {}
-
-    def _where(self, field: str) -> dict[str, list[tuple[int, int]]]:
-        """token -> its (start, end) in the text, for one field."""
-        if field not in self._fields:
-            offsets = (self.source.get("offsets") or {}).get(field) or []
-            tokens = [t for word in self.source.get(field, "").split(" ") for t in word.split(STACK)]
-            where: dict[str, list[tuple[int, int]]] = {}
-            for i, token in enumerate(tokens[:len(offsets) // 2]):
-                where.setdefault(token, []).append((offsets[2 * i], offsets[2 * i + 1]))
-            self._fields[field] = where
-        return self._fields[field]
+        self._held: dict[str, set[str]] = {}
 
     def holds(self, field: str, term: str) -> bool:
-        return wire_term(term) in self._where(field)
+        if field not in self._held:
+            self._held[field] = set(self.source.get(field, "").replace(STACK, " ").split())
+        return wire_term(term) in self._held[field]
 
     def spans(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[int, int, str]]:
         """Where each ``(field, term)`` stands in the document's text."""
-        return [(start, end, term) for field, term in pairs
-                for start, end in self._where(field).get(wire_term(term), [])]
+        wanted: dict[str, dict[str, str]] = {}
+        for field, term in pairs:
+            wanted.setdefault(field, {})[wire_term(term)] = term
+        out = []
+        for field, terms in wanted.items():
+            offsets = stored_offsets(self.source, field)
+            tokens = self.source.get(field, "").replace(STACK, " ").split()
+            out += [(offsets[2 * i], offsets[2 * i + 1], terms[token]) for i, token in enumerate(tokens)
+                    if token in terms and 2 * i + 1 < len(offsets)]
+        return out
 
 
 class ClusterEngine:
@@ -229,6 +242,26 @@ class ClusterEngine:
             self._frequencies[key] = int(found["count"])
         return self._frequencies[key]
 
+    def _prefetched(self, call: Callable[[Callable[[str, str], int]], Any]) -> Any:
+        """``call(frequency)``, with every frequency it asks for fetched in one request: it
+        runs once to learn which terms it wants (answered 0), then with their counts."""
+        asked: set[tuple[str, str]] = set()
+
+        def record(field: str, text: str) -> int:
+            if (field, text) not in self._frequencies:
+                asked.add((field, text))
+            return self._frequencies.get((field, text), 0)
+
+        call(record)
+        if asked:
+            pairs = sorted(asked)
+            filters = {str(i): {"term": {f: wire_term(t)}} for i, (f, t) in enumerate(pairs)}
+            body = {"size": 0, "aggs": {"f": {"filters": {"filters": filters}}}}
+            buckets = self._store.search(body)["aggregations"]["f"]["buckets"]
+            for i, pair in enumerate(pairs):
+                self._frequencies[pair] = int(buckets[str(i)]["doc_count"])
+        return call(self._frequency)
+
     def _language_counts(self) -> dict[str, int]:
         """Live documents per analysis language."""
         if self._counts is None or time.monotonic() - self._counts[0] > COUNTS_TTL:
@@ -243,7 +276,9 @@ class ClusterEngine:
             return None
         text = " ".join(c.text for group in parsed.groups for c in group)
         if len(text.split()) <= SHORT_WORDS:
-            return self._query_language_reader.read(text, self._language_counts(), self._frequency)
+            counts = self._language_counts()
+            reader = self._query_language_reader
+            return self._prefetched(lambda frequency: reader.read(text, counts, frequency))
         return analysis_language(detect_language(text, sure=self.w.query_language_sure))
 
     def search(self, text: str, *, lang: str | None = None, limit: int = 10, page: int = 1,
@@ -262,7 +297,7 @@ class ClusterEngine:
                         across="no-vectors" if across_languages else None)
         if (parsed.empty and sort == "relevance") or not languages:
             return empty
-        plan = self._builder.build(parsed, languages, self._frequency)
+        plan = self._prefetched(lambda frequency: self._builder.build(parsed, languages, frequency))
         query_lang = self._query_language(parsed) if lang is None else None
         offset = (page - 1) * limit
         body = dsl.request(plan, self.w, lang=lang, query_lang=query_lang, sort=sort,
@@ -270,13 +305,13 @@ class ClusterEngine:
                            else limit, date_from=parsed.date_from, date_to=parsed.date_to)
         if body is None:
             return empty
-        if fold:
-            body["_source"] = ["id", "simhash"]
+        shown = hit_fields(plan)
+        body["_source"] = ["id", "simhash"] if fold else shown
         found = self._store.search(body)
-        similar = self._folded(found, offset, limit) if fold else None
+        similar = self._folded(found, offset, limit, shown) if fold else None
         return self._results(text, found, plan, page, limit, sort, started, empty.across, similar)
 
-    def _folded(self, found: dict[str, Any], offset: int, limit: int) -> list[list[str]]:
+    def _folded(self, found: dict[str, Any], offset: int, limit: int, shown: list[str]) -> list[list[str]]:
         """Fold near-duplicates among the hits fetched (:func:`index.fingerprint.near_duplicate_groups`):
         keep the page of the best placed of each group, with their full sources; each kept
         hit's folded copies' ids, in the hits' order. The total drops by the copies found."""
@@ -293,7 +328,7 @@ class ClusterEngine:
                 similar[i] = []
         kept = sorted(leaders.values())[offset:offset + limit]
         found["hits"]["total"]["value"] -= len(hits) - len(leaders)
-        sources = self._store.sources([hits[i]["_id"] for i in kept])
+        sources = self._store.sources([hits[i]["_id"] for i in kept], shown)
         kept = [i for i in kept if hits[i]["_id"] in sources]  # not deleted in between
         found["hits"]["hits"] = [dict(hits[i], _source=sources[hits[i]["_id"]]) for i in kept]
         return [similar[i] for i in kept]
