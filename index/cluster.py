@@ -24,12 +24,18 @@ from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
 
 from index.errors import SearchError
-from index.schema import build_schema, text_field
+from index.schema import build_schema, is_part, text_field, title_field
 from index.readers import index_path
 from index.writing import Indexer
 
 #: Tokens sharing a position are sent joined by this; spaces separate positions.
 STACK = "|"
+#: What a cluster index's layout is: an index of another is rebuilt, not read.
+FORMAT = 2
+#: A title counts this many times in its combined field (the embedded index's title weight).
+TITLE_COPIES = 2
+#: Stands between the parts of a combined field: no query term is ever this.
+SEPARATOR = "¶"
 #: How long one request may take before it is retried or reported.
 REQUEST_TIMEOUT = 60
 #: Documents a bulk request carries, and the most bytes.
@@ -87,7 +93,17 @@ def mappings(bm25_languages: Iterable[str]) -> dict[str, Any]:
         if field.part == "exact":
             spec["index_options"] = "freqs"
         props[name] = spec
-    return {"dynamic": False, "properties": props}
+        if field.part == "body":
+            props[combined_field(field.lang, field.folded)] = dict(spec, index_options="freqs")
+    return {"dynamic": False, "properties": props, "_meta": {"format": FORMAT},
+            # The combined fields are for scoring only: the source keeps their parts.
+            "_source": {"excludes": ["all_*", "allf_*"]}}
+
+
+def combined_field(lang: str, folded: bool = False) -> str:
+    """The field a word is scored in: its title (counted TITLE_COPIES times) and its body
+    as one text, so a word's title and body occurrences saturate together as in BM25F."""
+    return f"allf_{lang}" if folded else f"all_{lang}"
 
 
 class SourceMaker:
@@ -124,6 +140,7 @@ class SourceMaker:
             out[name], where = self.stream(name, value)
             if field.part != "exact":
                 offsets[name] = where
+        _combine(out)
         for name in list(offsets):
             field = text_field(name)
             if field is not None and field.folded:
@@ -144,6 +161,17 @@ def stored_offsets(source: dict[str, Any] | Any, fieldname: str) -> list[int]:
     if field is not None and field.folded:
         return offsets.get(fieldname.replace(f"{field.part}f_", f"{field.part}_", 1)) or []  # type: ignore[no-any-return]
     return []
+
+
+def _combine(out: dict[str, Any]) -> None:
+    """Each body field's combined twin: the title's tokens TITLE_COPIES times, then the
+    body's, a never-matched token between them."""
+    for name in [n for n in out if is_part(n, "body")]:
+        field = text_field(name)
+        assert field is not None
+        title = out.get(title_field(field.lang, field.folded), "")
+        parts = [title] * TITLE_COPIES if title else []
+        out[combined_field(field.lang, field.folded)] = f" {SEPARATOR} ".join(parts + [out[name]])
 
 
 class ClusterStore:
@@ -218,6 +246,18 @@ class ClusterStore:
     def exists(self) -> bool:
         with self.calling(f"looking for index {self.name!r}"):
             return bool(self.client.indices.exists_alias(name=self.name))
+
+    def check_format(self) -> None:
+        """Refuse an index laid out by another version of this program, saying how to rebuild."""
+        with self.calling(f"reading the mapping of {self.name!r}"):
+            found = self.client.indices.get_mapping(index=self.name)
+        for mapping in found.values():
+            layout = (mapping["mappings"].get("_meta") or {}).get("format")
+            if layout != FORMAT:
+                raise BackendError(
+                    f"index {self.name!r} on {self.url} was written by another version of this "
+                    f"program (layout {layout}; this one reads {FORMAT}): rebuild it with "
+                    "`search --backend URL index --rebuild FOLDER` or `search migrate URL --rebuild`")
 
     def create(self, shards: int, replicas: int, bm25: dict[str, tuple[float, float]]) -> str:
         """A new index behind no alias yet; its name."""

@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable, Mapping
 import numpy as np
 
 from analyzers import canonical_language, detect_language
-from analyzers.registry import analysis_language
+from analyzers.registry import OTHER, analysis_language
 
 from index.cluster import STACK, BackendError, ClusterIndexer, ClusterStore, stored_offsets, wire_term
 from index.documents import Document, page_at, site_of
@@ -33,6 +33,7 @@ from search.builder import Plan, QueryBuilder
 from search.engine import (DocumentView, Hit, Results, Stats, analyze_text, check_request,
                            snippet_terms)
 from search.query import ParsedQuery, parse
+from search.placement import Placement, placements, share
 from search.query_language import SHORT_WORDS, QueryLanguage
 from search.snippets import Snippet, cut_snippet, mark_all
 from search.weights import Weights
@@ -86,6 +87,25 @@ class StoredTokens:
         return out
 
 
+def _folded(hits: list[dict[str, Any]], offset: int, limit: int
+            ) -> tuple[list[dict[str, Any]], list[list[str]], int]:
+    """Near-duplicates folded among ``hits`` (:func:`index.fingerprint.near_duplicate_groups`):
+    the page of the best placed of each group, each with its folded copies' ids in the hits'
+    order, and how many copies were folded away."""
+    prints = np.array([int(h["_source"].get("simhash") or 0) for h in hits], dtype=np.uint64)
+    groups = near_duplicate_groups(prints).tolist() if hits else []
+    leaders: dict[int, int] = {}
+    similar: dict[int, list[str]] = {}
+    for i, group in enumerate(groups):
+        if group in leaders:
+            similar[leaders[group]].append(hits[i]["_id"])
+        else:
+            leaders[group] = i
+            similar[i] = []
+    kept = sorted(leaders.values())[offset:offset + limit]
+    return [hits[i] for i in kept], [similar[i] for i in kept], len(hits) - len(leaders)
+
+
 class ClusterEngine:
     """A searchable collection in an OpenSearch index (an alias). See :class:`search.Engine`."""
 
@@ -111,9 +131,11 @@ class ClusterEngine:
         store = ClusterStore.connect(url, index, user=user, password=password, ca_certs=ca_certs,
                                      verify=verify)
         engine = cls(store, **options)
-        if not store.exists():
-            if not create:
-                raise BackendError(f"no index {index!r} on {url}: index documents into it first")
+        if store.exists():
+            store.check_format()
+        elif not create:
+            raise BackendError(f"no index {index!r} on {url}: index documents into it first")
+        else:
             store.point_alias(store.create(shards, replicas, engine.bm25()))
         return engine
 
@@ -299,39 +321,69 @@ class ClusterEngine:
             return empty
         plan = self._prefetched(lambda frequency: self._builder.build(parsed, languages, frequency))
         query_lang = self._query_language(parsed) if lang is None else None
+        placed, reordered = self._placements(plan, lang, query_lang) if sort == "relevance" else ({}, 0)
         offset = (page - 1) * limit
+        deep = max(FOLD_DEPTH * (offset + limit) if fold else offset + limit, reordered)
+        two_steps = fold or bool(placed)
         body = dsl.request(plan, self.w, lang=lang, query_lang=query_lang, sort=sort,
-                           offset=0 if fold else offset, limit=FOLD_DEPTH * (offset + limit) if fold
-                           else limit, date_from=parsed.date_from, date_to=parsed.date_to)
+                           offset=0 if two_steps else offset, limit=deep if two_steps else limit,
+                           date_from=parsed.date_from, date_to=parsed.date_to)
         if body is None:
             return empty
         shown = hit_fields(plan)
-        body["_source"] = ["id", "simhash"] if fold else shown
+        body["_source"] = ["id", "simhash", "alang"] if two_steps else shown
         found = self._store.search(body)
-        similar = self._folded(found, offset, limit, shown) if fold else None
+        similar = None
+        if two_steps:
+            similar = self._second_step(found, placed, reordered, shown, offset, limit, fold)
         return self._results(text, found, plan, page, limit, sort, started, empty.across, similar)
 
-    def _folded(self, found: dict[str, Any], offset: int, limit: int, shown: list[str]) -> list[list[str]]:
-        """Fold near-duplicates among the hits fetched (:func:`index.fingerprint.near_duplicate_groups`):
-        keep the page of the best placed of each group, with their full sources; each kept
-        hit's folded copies' ids, in the hits' order. The total drops by the copies found."""
-        hits = found["hits"]["hits"]
-        prints = np.array([int(h["_source"].get("simhash") or 0) for h in hits], dtype=np.uint64)
-        groups = near_duplicate_groups(prints).tolist() if len(hits) else []
-        leaders: dict[int, int] = {}
-        similar: dict[int, list[str]] = {}
-        for i, group in enumerate(groups):
-            if group in leaders:
-                similar[leaders[group]].append(hits[i]["_id"])
-            else:
-                leaders[group] = i
-                similar[i] = []
-        kept = sorted(leaders.values())[offset:offset + limit]
-        found["hits"]["total"]["value"] -= len(hits) - len(leaders)
-        sources = self._store.sources([hits[i]["_id"] for i in kept], shown)
-        kept = [i for i in kept if hits[i]["_id"] in sources]  # not deleted in between
+    def _second_step(self, found: dict[str, Any], placed: dict[str, Placement], reordered: int,
+                     shown: list[str], offset: int, limit: int, fold: bool) -> list[list[str]] | None:
+        """Of the hits fetched deep: the first reordered by where their words stand, the
+        near-duplicates folded (with ``fold``), the page cut and its sources read. Each page
+        hit's folded copies (None without ``fold``)."""
+        hits, sources = self._placed(found["hits"]["hits"], placed, reordered, shown)
+        similar = None
+        if fold:
+            hits, similar, folded_away = _folded(hits, offset, limit)
+            found["hits"]["total"]["value"] -= folded_away
+        else:
+            hits = hits[offset:offset + limit]
+        sources.update(self._store.sources([h["_id"] for h in hits if h["_id"] not in sources], shown))
+        kept = [i for i, h in enumerate(hits) if h["_id"] in sources]  # not deleted meanwhile
         found["hits"]["hits"] = [dict(hits[i], _source=sources[hits[i]["_id"]]) for i in kept]
-        return [similar[i] for i in kept]
+        return [similar[i] for i in kept] if similar is not None else None
+
+    def _placements(self, plan: Plan, lang: str | None, query_lang: str | None
+                    ) -> tuple[dict[str, Placement], int]:
+        """How the first results are reordered by where their words stand, and how many of
+        them, as :meth:`search.ranking.Ranker._ordered` has it."""
+        unmarked = plan.unmarked if lang is None else plan.unmarked & {lang}
+        if query_lang not in (None, OTHER):
+            unmarked = unmarked & {query_lang}
+        placed = placements(plan, self.w, unmarked, query_lang)
+        if not placed:
+            return placed, 0
+        return placed, self.w.unmarked_depth if unmarked else self.w.placement_depth
+
+    def _placed(self, hits: list[dict[str, Any]], placed: dict[str, Placement], reordered: int,
+                shown: list[str]) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+        """The first ``reordered`` hits reordered by where their words stand (their score
+        grown by :func:`search.placement.share` of it), and the sources read for it."""
+        if not placed or not hits:
+            return hits, {}
+        head = hits[:reordered]
+        sources = self._store.sources([h["_id"] for h in head], shown)
+        keyed = []
+        for i, hit in enumerate(head):
+            score = float(hit.get("_score") or 0.0)
+            p = placed.get(hit["_source"].get("alang", ""))
+            source = sources.get(hit["_id"])
+            if p is not None and source is not None:
+                score += (score % dsl.ALL_WORDS) * share(p, StoredTokens(source).spans(p.pairs), self.w)
+            keyed.append((-score, i, dict(hit, _score=score)))
+        return [hit for _, _, hit in sorted(keyed, key=lambda k: k[:2])] + hits[reordered:], sources
 
     def _results(self, text: str, found: dict[str, Any], plan: Plan, page: int, limit: int,
                  sort: str, started: float, across: str | None,

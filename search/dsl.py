@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from index.cluster import wire_term
+from index.cluster import combined_field, wire_term
+from index.schema import text_field
 from search.builder import Alt, Plan, Unit
 from search.weights import Weights
 
@@ -30,6 +31,22 @@ TOP_SOURCES = 10
 
 def term(alt: Alt) -> dict[str, Any]:
     return {"term": {alt.field: {"value": wire_term(alt.text), "boost": alt.boost}}}
+
+
+def blended(alts: list[Alt]) -> list[Alt]:
+    """A word's alternatives as the cluster scores them: a term in a title field and in its
+    body field becomes one term of their combined field (:func:`index.cluster.combined_field`),
+    weighed as the body's; a title-only or exact alternative stays as it is."""
+    bodies = {(f.lang, f.folded, a.text) for a in alts
+              if (f := text_field(a.field)) is not None and f.part == "body"}
+    out = []
+    for alt in alts:
+        field = text_field(alt.field)
+        if field is None or field.part == "exact" or (field.lang, field.folded, alt.text) not in bodies:
+            out.append(alt)
+        elif field.part == "body":
+            out.append(Alt(combined_field(field.lang, field.folded), alt.text, alt.boost))
+    return out
 
 
 def either(clauses: list[dict[str, Any]]) -> dict[str, Any]:
@@ -53,7 +70,7 @@ def phrase(readings: list[list[list[tuple[str, str]]]]) -> dict[str, Any] | None
 def unit_query(unit: Unit, lang: str) -> dict[str, Any] | None:
     """Where one query word matches, scored: its alternatives, its bare forms (in documents
     typed without marks), and for a phrase, only where the phrase holds."""
-    scored = [a for a in unit.alts if a.boost > 0]
+    scored = blended([a for a in unit.alts if a.boost > 0])
     if not scored:
         return None
     main = {"dis_max": {"queries": [term(a) for a in scored]}} if unit.synonyms else either(
@@ -61,7 +78,7 @@ def unit_query(unit: Unit, lang: str) -> dict[str, Any] | None:
     clauses = [main]
     if unit.bare:
         clauses.append({"bool": {"filter": [{"term": {"unmarked": lang}}],
-                                 "must": [either([term(a) for a in unit.bare])]}})
+                                 "must": [either([term(a) for a in blended(unit.bare)])]}})
     query = either(clauses)
     if unit.phrase is not None:
         held = phrase(unit.phrase)
@@ -78,7 +95,7 @@ def words_query(plan: Plan, w: Weights) -> dict[str, Any] | None:
     for lang, units in plan.units.items():
         queries = [q for q in (unit_query(u, lang) for u in units) if q is not None]
         matching += queries
-        extra += [term(a) for a in plan.bonus.get(lang, []) if a.boost > 0]
+        extra += [term(a) for a in blended([a for a in plan.bonus.get(lang, []) if a.boost > 0])]
         if w.all_words_first and queries and len(queries) == len(units) <= w.strict_words:
             extra.append({"constant_score": {"filter": {"bool": {"filter": queries}}, "boost": ALL_WORDS}})
     if not matching:

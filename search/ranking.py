@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from math import log
-from typing import Callable, Container
+from typing import Callable
 
 import numpy as np
 
@@ -22,24 +22,8 @@ from index.phrases import Budget, phrase_docs
 from index.arrays import IndexArrays
 from index.schema import field_language, is_part, text_field
 from search.builder import Alt, Plan, Unit
+from search.placement import Placement, placements, share
 from search.weights import Weights
-
-
-@dataclass
-class _Placement:
-    """How one language's documents are reordered by where the query's words stand."""
-
-    pairs: list[tuple[str, str]]  # the body terms of the query's words
-    unit_of: dict[str, int]       # each term's word, numbered in the query's order
-    words: int
-    proximity: float
-    lead: float
-    adjacent: float
-    #: How many pairs of consecutive words may stand side by side (not counting pairs of
-    #: syllables of one word, which the whole word's own term already rewards), and the
-    #: words (numbers) that go on the one before.
-    pairs_of_words: int
-    joined: set[int]
 
 
 @dataclass
@@ -383,63 +367,21 @@ class Ranker:
         return out
 
     def _placement_terms(self, plan: Plan, unmarked_in: set[str],
-                         query_lang: str | None = None) -> dict[int, _Placement]:
-        """Per language code: the body terms of the query's words and how to weigh where they stand
-        (``unmarked_in``: the languages the query was typed in without marks)."""
-        out = {}
-        for alang, units in plan.units.items():
-            unmarked = alang in unmarked_in
-            weight = self.w.unmarked_proximity if unmarked else self.w.proximity.get(alang, 0.0)
-            lead = self.w.lead.get(alang, 0.0)
-            adjacent = self.w.unmarked_adjacent if unmarked else self.w.adjacent.get(alang, 0.0)
-            if query_lang not in (None, OTHER, alang):
-                adjacent = 0.0  # an English name side by side in Vietnamese text is no phrase asked for
-            if not (weight or lead or adjacent) or alang not in self.alang_values:
-                continue
-            unit_of: dict[str, int] = {}
-            pairs: list[tuple[str, str]] = []
-            joined: set[int] = set()
-            for i, unit in enumerate(u for u in units if any(is_part(a.field, "body") for a in u.alts)):
-                if unit.joined and i:
-                    joined.add(i)
-                # The word as typed: its marked forms when it has them, else its folded ones.
-                body = [(f, t) for f, t, _ in unit.alts if is_part(f, "body")]
-                first = body[0][0]
-                for fieldname, text in body:
-                    if fieldname == first and text not in unit_of:
-                        unit_of[text] = i
-                        pairs.append((fieldname, text))
-            words = len(set(unit_of.values()))
-            if words > 1:
-                out[self.alang_values.index(alang)] = _Placement(
-                    pairs, unit_of, words, weight, lead, adjacent, words - 1 - len(joined), joined)
-        return out
+                         query_lang: str | None = None) -> dict[int, Placement]:
+        """:func:`search.placement.placements`, keyed by the index's language codes."""
+        return {self.alang_values.index(alang): p
+                for alang, p in placements(plan, self.w, unmarked_in, query_lang).items()
+                if alang in self.alang_values}
 
     def _by_placement(self, candidates: np.ndarray, key: np.ndarray, score: np.ndarray,
-                      placed: dict[int, _Placement]) -> np.ndarray:
-        """The candidates reordered with where their words stand.
-
-        A document whose query words stand together (in windows of a clause and of
-        a sentence) gains up to ``proximity`` times its score: Vietnamese words are matched
-        syllable by syllable, and syllables found apart rarely make the word asked for.
-        Consecutive words found side by side, in the query's order, gain up to ``adjacent``
-        times more (Vietnamese; most when typed without marks, where the segmenter finds no
-        words). One whose lead holds the words gains up to ``lead`` times: it is about them.
-        """
+                      placed: dict[int, Placement]) -> np.ndarray:
+        """The candidates reordered with where their words stand (:func:`search.placement.share`)."""
         head = key[:len(candidates)].astype(np.float64)
         for i, docnum in enumerate(candidates.tolist()):
             p = placed.get(int(self.alang[docnum]))
             if p is None:
                 continue
-            spans = [(start, end, p.unit_of[text]) for start, end, text in self.spans(docnum, p.pairs)]
-            occurrences = sorted((start, word) for start, _, word in spans)
-            windows = self.w.proximity_windows
-            covered = sum(_window_coverage(occurrences, width) for width in windows) / len(windows)
-            in_lead = len({word for start, word in occurrences if start < self.w.lead_chars})
-            share = (p.proximity * covered + p.lead * in_lead) / p.words
-            if p.adjacent and p.pairs_of_words > 0:
-                share += p.adjacent * _side_by_side(spans, p.joined) / p.pairs_of_words
-            bonus = score[docnum] * share
+            bonus = score[docnum] * share(p, self.spans(docnum, p.pairs), self.w)
             head[i] += bonus
             score[docnum] += bonus  # the score shown is the one the order follows
         order = np.lexsort((candidates, -head))
@@ -529,32 +471,3 @@ def _sum_by_document(ids: np.ndarray, weights: np.ndarray, size: int) -> tuple[n
     np.not_equal(ids[1:], ids[:-1], out=first[1:])
     starts = np.flatnonzero(first)
     return ids[starts], np.add.reduceat(weights[order], starts)
-
-
-#: Two words are side by side when at most this many characters part them (a space, a hyphen).
-SIDE_BY_SIDE_GAP = 2
-
-
-def _side_by_side(spans: list[tuple[int, int, int]], joined: Container[int] = frozenset()) -> int:
-    """How many of the query's words (``(start, end, word)``, words numbered in the query's
-    order) are followed somewhere by the next word, at most :data:`SIDE_BY_SIDE_GAP` apart;
-    ``joined``: words that go on the one before, whose pair does not count."""
-    starts = {(start, word) for start, _, word in spans}
-    return len({word for _, end, word in spans if word + 1 not in joined
-                and any((end + gap, word + 1) in starts for gap in range(1, SIDE_BY_SIDE_GAP + 1))})
-
-
-def _window_coverage(occurrences: list[tuple[int, int]], width: int) -> int:
-    """The most distinct words in any ``width`` characters: ``occurrences`` are sorted (start, word)."""
-    best, first = 0, 0
-    inside: dict[int, int] = {}
-    for start, word in occurrences:
-        inside[word] = inside.get(word, 0) + 1
-        while occurrences[first][0] < start - width:
-            gone = occurrences[first][1]
-            inside[gone] -= 1
-            if not inside[gone]:
-                del inside[gone]
-            first += 1
-        best = max(best, len(inside))
-    return best

@@ -414,7 +414,7 @@ def test_a_rare_one_syllable_name_outweighs_a_common_two_syllable_word(engine):
 
 
 def test_only_the_pairs_between_words_count_as_side_by_side_not_the_syllables_of_one_word():
-    from search.ranking import _side_by_side
+    from search.placement import _side_by_side
 
     # "an ninh hạt nhân": syllables 0-3, the words an ninh (0, 1) and hạt nhân (2, 3).
     spans = [(0, 2, 0), (3, 7, 1), (8, 11, 2), (12, 16, 3)]
