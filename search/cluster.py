@@ -2,14 +2,18 @@
 
 Everything above the index is shared with the embedded engine: documents are read and
 analysed by the same code (:mod:`index.cluster` sends the cluster our token streams), a
-query is parsed and planned by the same builder, and snippets are cut by the same function
-from the offsets stored with each document. The cluster matches, scores (BM25 per field,
-:mod:`search.dsl`), filters, sorts and counts the facets.
+query is parsed and planned by the same builder, the first results are reordered by where
+their words stand by the same rules (:mod:`search.placement`), near-duplicates are grouped
+by the same fingerprints, and snippets are cut by the same function from the offsets stored
+with each document. The cluster matches, scores (BM25 per field, :mod:`search.dsl`),
+filters, sorts and counts the facets.
 
-Not carried over (each a measured difference, in the README): BM25F's blending of a word's
-title and body frequencies (the two field scores are added), the reordering of the first
-results by where their words stand (Vietnamese proximity, lead and side-by-side bonuses),
-near-duplicate folding, did-you-mean, and search across languages by meaning.
+What differs (measured in the README): a word's title and body occurrences are scored as
+one field holding the title twice and the body (BM25 over repeated fields, not the embedded
+index's BM25F with a length norm per field); near-duplicates are folded among the hits
+fetched (twice as deep as the page), not the whole collection, so ``total`` drops only by
+the copies seen; no did-you-mean, no search across languages by meaning, and phrases have
+no time budget of ours (the cluster's own timeouts apply).
 """
 
 from __future__ import annotations
@@ -20,13 +24,13 @@ from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
 
-from analyzers import canonical_language, detect_language
+from analyzers import LANGUAGES, canonical_language, detect_language
 from analyzers.registry import OTHER, analysis_language
 
 from index.cluster import STACK, BackendError, ClusterIndexer, ClusterStore, stored_offsets, wire_term
 from index.documents import Document, page_at, site_of
 from index.fingerprint import near_duplicate_groups
-from index.schema import build_schema, is_part, text_field
+from index.schema import body_field, build_schema, is_part, text_field
 from index.writing import IndexReport, ProgressCallback
 from search import dsl
 from search.builder import Plan, QueryBuilder
@@ -38,8 +42,6 @@ from search.query_language import SHORT_WORDS, QueryLanguage
 from search.snippets import Snippet, cut_snippet, mark_all
 from search.weights import Weights
 
-#: Environment variables the CLI and ``search serve`` read the cluster's credentials from.
-ENV_USER, ENV_PASSWORD, ENV_CA = "SEARCH_BACKEND_USER", "SEARCH_BACKEND_PASSWORD", "SEARCH_BACKEND_CA"
 #: Near-duplicates are folded among this many times the hits down to the page's end.
 FOLD_DEPTH = 2
 #: How long the per-language document counts (which the query's language is read against)
@@ -55,9 +57,10 @@ SHOWN = ["id", "title", "text", "lang", "alang", "date", "url", "source", "path"
 def hit_fields(plan: Plan) -> list[str]:
     """The source fields a page of hits reads: what it shows, and the token streams (and
     their offsets) of the body fields its snippets are cut from, in the query's languages."""
-    bodies = [f for f in plan.terms() if is_part(f, "body")]
-    twins = [f"body_{text_field(f).lang}" for f in bodies if text_field(f).folded]  # type: ignore[union-attr]
-    return SHOWN + bodies + [f"offsets.{f}" for f in bodies + twins]
+    fields = [(name, field) for name in plan.terms()
+              if (field := text_field(name)) is not None and field.part == "body"]
+    offsets = [name for name, _ in fields] + [body_field(f.lang) for _, f in fields if f.folded]
+    return SHOWN + [name for name, _ in fields] + [f"offsets.{name}" for name in dict.fromkeys(offsets)]
 
 
 class StoredTokens:
@@ -140,13 +143,9 @@ class ClusterEngine:
         return engine
 
     def bm25(self) -> dict[str, tuple[float, float]]:
-        """Per language whose BM25 differs from the default: (k1, b); and the default's."""
-        langs = set(self.w.k1_languages) | set(self.w.b_languages)
-        tuned = {lang: (self.w.k1_languages.get(lang, self.w.k1), self.w.b_languages.get(lang, self.w.b))
-                 for lang in langs}
-        from analyzers import LANGUAGES
-
-        return {lang: tuned.get(lang, (self.w.k1, self.w.b)) for lang in LANGUAGES}
+        """Every language's BM25 (k1, b), as :class:`search.weights.Weights` sets them."""
+        w = self.w
+        return {lang: (w.k1_languages.get(lang, w.k1), w.b_languages.get(lang, w.b)) for lang in LANGUAGES}
 
     @property
     def path(self) -> str | None:
@@ -249,6 +248,11 @@ class ClusterEngine:
     def embed(self, **_: Any) -> Any:
         raise BackendError("meaning vectors are kept by the embedded index only")
 
+    def set_semantic(self, semantic: bool = True) -> None:
+        if semantic:
+            raise BackendError("meaning vectors (--semantic) are kept by the embedded index only: "
+                               "index into a folder for search across languages")
+
     def wait_for_vectors(self, timeout: float | None = None) -> bool:
         return True
 
@@ -285,8 +289,10 @@ class ClusterEngine:
         return call(self._frequency)
 
     def _language_counts(self) -> dict[str, int]:
-        """Live documents per analysis language."""
+        """Live documents per analysis language (and the term counts learnt since, forgotten
+        with them: another process may have written)."""
         if self._counts is None or time.monotonic() - self._counts[0] > COUNTS_TTL:
+            self._frequencies.clear()
             body = {"size": 0, "aggs": {"a": {"terms": {"field": "alang", "size": 200}}}}
             buckets = self._store.search(body)["aggregations"]["a"]["buckets"]
             self._counts = (time.monotonic(), {b["key"]: b["doc_count"] for b in buckets})

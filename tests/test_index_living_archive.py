@@ -14,6 +14,11 @@ from index.phrases import Budget, phrase_docs
 from search import Engine
 from search.cli import main
 
+from tests.conftest import new_engine
+
+#: The tests of incremental runs and deletions run on the cluster backend too.
+BOTH_BACKENDS = True
+
 RU_NEWS = ("Ядерная безопасность региона\n\nМинистры обсудили ядерную безопасность и новые "
            "правила хранения топлива на станциях.")
 
@@ -22,6 +27,17 @@ def _write(path, text, encoding="utf-8"):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text.encode(encoding) if isinstance(text, str) else text)
     return path
+
+
+@pytest.fixture
+def folder_engine(backend, tmp_path):
+    """An empty engine: an index folder, or an index on the test cluster."""
+    if backend == "embedded":
+        with Engine.create(tmp_path / "ix") as engine:
+            yield engine
+    else:
+        with new_engine(backend) as engine:
+            yield engine
 
 
 @pytest.fixture
@@ -34,41 +50,41 @@ def archive(tmp_path):
 
 # -- 1. incremental runs count live documents only ------------------------------------
 
-def test_an_edited_file_is_read_once_and_then_left_alone(tmp_path, archive):
-    with Engine.create(tmp_path / "ix") as engine:
-        engine.index_paths([archive])
-        _write(archive / "1.txt", "Story 1\n\nTrams replace the buses.")
-        second = engine.index_paths([archive])
-        third = engine.index_paths([archive])
-        assert (second.updated, second.unchanged) == (1, 2), "the edit must be read once"
-        assert (third.added, third.updated, third.unchanged) == (0, 0, 3), (
-            "an unchanged folder must read no file: the replaced version's terms are not live")
-        assert engine.search("trams").total == 1 and engine.search("buses").total == 3
+def test_an_edited_file_is_read_once_and_then_left_alone(tmp_path, archive, folder_engine):
+    engine = folder_engine
+    engine.index_paths([archive])
+    _write(archive / "1.txt", "Story 1\n\nTrams replace the buses.")
+    second = engine.index_paths([archive])
+    third = engine.index_paths([archive])
+    assert (second.updated, second.unchanged) == (1, 2), "the edit must be read once"
+    assert (third.added, third.updated, third.unchanged) == (0, 0, 3), (
+        "an unchanged folder must read no file: the replaced version's terms are not live")
+    assert engine.search("trams").total == 1 and engine.search("buses").total == 3
 
 
-def test_a_file_removed_and_put_back_is_indexed_again(tmp_path, archive):
-    with Engine.create(tmp_path / "ix") as engine:
-        engine.index_paths([archive])
-        text = (archive / "2.txt").read_bytes()
-        (archive / "2.txt").unlink()
-        assert engine.index_paths([archive]).removed == 1
-        _write(archive / "2.txt", text)
-        back = engine.index_paths([archive])
-        assert back.added == 1, "a file put back must be indexed again"
-        assert engine.search("number 2").hits[0].title == "Story 2"
+def test_a_file_removed_and_put_back_is_indexed_again(tmp_path, archive, folder_engine):
+    engine = folder_engine
+    engine.index_paths([archive])
+    text = (archive / "2.txt").read_bytes()
+    (archive / "2.txt").unlink()
+    assert engine.index_paths([archive]).removed == 1
+    _write(archive / "2.txt", text)
+    back = engine.index_paths([archive])
+    assert back.added == 1, "a file put back must be indexed again"
+    assert engine.search("number 2").hits[0].title == "Story 2"
 
 
-def test_stats_and_language_counts_leave_out_deleted_documents(tmp_path, archive):
-    with Engine.create(tmp_path / "ix") as engine:
+def test_stats_and_language_counts_leave_out_deleted_documents(tmp_path, archive, folder_engine):
+    engine = folder_engine
+    engine.index_paths([archive])
+    for _ in range(2):
+        _write(archive / "0.txt", f"Story 0\n\nEdited {os.urandom(4).hex()} buses.")
         engine.index_paths([archive])
-        for _ in range(2):
-            _write(archive / "0.txt", f"Story 0\n\nEdited {os.urandom(4).hex()} buses.")
-            engine.index_paths([archive])
-        (archive / "1.txt").unlink()
-        engine.index_paths([archive])
-        stats = engine.stats()
-        assert stats.documents == 2 and stats.languages == {"en": 2}, stats
-        assert engine.search("buses").languages == {"en": 2}
+    (archive / "1.txt").unlink()
+    engine.index_paths([archive])
+    stats = engine.stats()
+    assert stats.documents == 2 and stats.languages == {"en": 2}, stats
+    assert engine.search("buses").languages == {"en": 2}
 
 
 def test_an_unchanged_second_run_says_it_indexed_nothing(tmp_path, archive):
@@ -190,6 +206,7 @@ def test_html_nested_deeper_than_any_page_is_read_as_text_with_a_warning(tmp_pat
     assert read.warnings == ["elements nested over 2,000 deep: read as text without its markup"]
 
 
+@pytest.mark.embedded_only  # the embedded index's own phrase matcher
 def test_phrase_matching_stops_at_its_budget_and_says_so(engine):
     text = " ".join(["alpha beta gamma"] * 20_000)
     engine.add([{"id": "big", "title": "Big", "text": text, "lang": "en"},
@@ -205,6 +222,7 @@ def test_phrase_matching_stops_at_its_budget_and_says_so(engine):
     assert mask.sum() <= 1
 
 
+@pytest.mark.embedded_only  # the embedded index's own phrase matcher
 def test_phrase_matching_agrees_with_whooshs(samples_engine):
     from whoosh.query import Sequence, Term
 
@@ -344,23 +362,23 @@ def test_the_first_commit_comes_after_a_bounded_amount_of_text(tmp_path, monkeyp
 
 # -- 8. exposure -----------------------------------------------------------------------
 
-def test_hits_show_paths_relative_to_the_folder_indexed(tmp_path, archive):
-    with Engine.create(tmp_path / "ix") as engine:
-        engine.index_paths([archive])
-        hit = engine.search("number 1").hits[0]
-        assert hit.path == "1.txt" and str(tmp_path) not in json.dumps(hit.__dict__)
-        assert engine.document(hit.id).path == "1.txt"
+def test_hits_show_paths_relative_to_the_folder_indexed(tmp_path, archive, folder_engine):
+    engine = folder_engine
+    engine.index_paths([archive])
+    hit = engine.search("number 1").hits[0]
+    assert hit.path == "1.txt" and str(tmp_path) not in json.dumps(hit.__dict__)
+    assert engine.document(hit.id).path == "1.txt"
 
 
-def test_links_out_of_the_folder_are_followed_only_when_asked(tmp_path, archive):
+def test_links_out_of_the_folder_are_followed_only_when_asked(tmp_path, archive, folder_engine):
     outside = _write(tmp_path / "private" / "secret.txt", "Secret\n\nPayroll figures.")
     (archive / "link.txt").symlink_to(outside)
-    with Engine.create(tmp_path / "ix") as engine:
-        report = engine.index_paths([archive])
-        assert engine.search("payroll").total == 0
-        assert any("outside the folder" in w for _, w in report.warnings)
-        engine.index_paths([archive], follow_links=True)
-        assert engine.search("payroll").total == 1
+    engine = folder_engine
+    report = engine.index_paths([archive])
+    assert engine.search("payroll").total == 0
+    assert any("outside the folder" in w for _, w in report.warnings)
+    engine.index_paths([archive], follow_links=True)
+    assert engine.search("payroll").total == 1
 
 
 # -- 9. the command ---------------------------------------------------------------------
@@ -389,11 +407,11 @@ def test_index_json_lists_skipped_files_with_their_reason(tmp_path, archive):
     assert data["added"] == 3 and [os.path.basename(f["path"]) for f in data["failed"]] == ["bad.txt"]
 
 
-def test_remove_paths_counts_the_documents_of_the_files_removed(tmp_path):
+def test_remove_paths_counts_the_documents_of_the_files_removed(tmp_path, folder_engine):
     _write(tmp_path / "d" / "wire.jsonl", "\n".join(
         json.dumps({"id": f"w{i}", "title": f"Wire {i}", "text": "ferries"}) for i in range(3)))
     _write(tmp_path / "d" / "other.txt", "Other\n\nFerries too.")
-    with Engine.create(tmp_path / "ix") as engine:
-        engine.index_paths([tmp_path / "d"])
-        assert engine.remove_paths([str(tmp_path / "d" / "wire.jsonl")]) == 3
-        assert engine.stats().documents == 1 and engine.search("ferries").total == 1
+    engine = folder_engine
+    engine.index_paths([tmp_path / "d"])
+    assert engine.remove_paths([str(tmp_path / "d" / "wire.jsonl")]) == 3
+    assert engine.stats().documents == 1 and engine.search("ferries").total == 1

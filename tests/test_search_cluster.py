@@ -143,3 +143,15 @@ def test_documents_analysed_in_two_processes_are_sent_as_one_process_sends_them(
         parallel = {s["id"]: s for s in workers.map(docs)}
         assert len(workers._processes) == 2
     assert parallel == {d["id"]: maker.source(d) for d in docs}
+
+
+def test_the_web_interface_serves_a_cluster_index_given_as_its_backend(url, name):
+    from web import create_app
+
+    with Engine.connect(url, index=name) as engine:
+        engine.index_paths([SAMPLES])
+    client = create_app({"BACKEND": {"url": url, "index": name}, "TESTING": True}).test_client()
+    data = client.get("/api/search?q=ядерная+безопасность").get_json()
+    assert data["hits"][0]["lang"] == "ru" and data["languages"] == {"ru": data["total"]}
+    page = client.get("/search?q=an+ninh+hat+nhan").get_data(as_text=True)
+    assert "<mark>" in page
