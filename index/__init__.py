@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from index.exports import lazy_exports
 from index.errors import (
-    DocumentError, IndexExists, IndexLocked, IndexNotFound, IndexVersionError, IndexWriteError,
+    BackendError, DocumentError, IndexExists, IndexLocked, IndexNotFound, IndexVersionError, IndexWriteError,
     QueryError, ReadError, SearchError)
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ _HOMES = {
 }
 
 __all__ = [
-    "Document", "DocumentError", "EXTENSIONS", "IndexExists", "IndexLocked", "IndexNotFound",
+    "BackendError", "Document", "DocumentError", "EXTENSIONS", "IndexExists", "IndexLocked", "IndexNotFound",
     "IndexReport", "IndexStore", "Progress", "IndexVersionError", "IndexWriteError", "Indexer", "QueryError",
     "ReadError", "SearchError", "read_file",
 ]

@@ -7,7 +7,8 @@ candidate lemmas) joined by ``|``. The cluster's one analyzer splits on spaces a
 ``|`` (a ``pattern_capture`` filter), so positions, and with them phrases, are the ones our
 analyzers gave. Where each token stands in the original text is kept beside it in the
 document's source (``offsets``), so snippets are cut from the stored text exactly as on the
-embedded index.
+embedded index. Each body field has a combined twin for scoring (``all_vi``: the title's
+tokens twice, then the body's), so a word's title and body occurrences saturate together.
 
 The index is reached through an alias (``news`` -> ``news-<time>``): a rebuild writes a new
 index and moves the alias in one step, so readers never see a half-built one.
@@ -23,7 +24,7 @@ import weakref
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
 
-from index.errors import SearchError
+from index.errors import BackendError
 from index.schema import build_schema, is_part, text_field, title_field
 from index.readers import index_path
 from index.writing import Indexer
@@ -47,10 +48,6 @@ BULK_RETRIES = 8
 BULK_BACKOFF = 1
 #: Fields only filtered on or aggregated: exact values, not analysed.
 KEYWORDS = ("id", "lang", "alang", "site", "file", "filekey", "unmarked", "datekey")
-
-
-class BackendError(SearchError):
-    """The cluster cannot be reached, refuses a request, or holds no such index."""
 
 
 def wire_term(text: str) -> str:

@@ -40,5 +40,9 @@ class ReadError(SearchError):
         self.reason = reason
 
 
+class BackendError(SearchError):
+    """An OpenSearch cluster cannot be reached, refuses a request, or holds no such index."""
+
+
 class QueryError(SearchError):
     """A query that cannot be run."""

@@ -15,7 +15,7 @@ from index.exports import lazy_exports
 
 if TYPE_CHECKING:
     from index import (
-        Document, DocumentError, IndexExists, IndexLocked, IndexNotFound, IndexReport,
+        BackendError, Document, DocumentError, IndexExists, IndexLocked, IndexNotFound, IndexReport,
         IndexVersionError, IndexWriteError, Progress, QueryError, ReadError, SearchError)
     from index.limits import LIMITS, Limits
     from search.engine import DocumentView, Engine, Hit, Results, Stats
@@ -25,16 +25,16 @@ if TYPE_CHECKING:
 #: Where each name lives: imported when first asked for, so that ``search --help`` and
 #: a program that only imports the package do not wait for the index, numpy and the models.
 _HOMES = {
-    **dict.fromkeys(["Document", "DocumentError", "IndexExists", "IndexLocked", "IndexNotFound",
-                     "IndexReport", "IndexVersionError", "IndexWriteError", "Progress", "QueryError",
-                     "ReadError", "SearchError"], "index"),
+    **dict.fromkeys(["BackendError", "Document", "DocumentError", "IndexExists", "IndexLocked",
+                     "IndexNotFound", "IndexReport", "IndexVersionError", "IndexWriteError", "Progress",
+                     "QueryError", "ReadError", "SearchError"], "index"),
     "LIMITS": "index.limits", "Limits": "index.limits",
     **dict.fromkeys(["DocumentView", "Engine", "Hit", "Results", "Stats"], "search.engine"),
     "atom": "search.feed", "SORTS": "search.weights", "Weights": "search.weights",
 }
 
 __all__ = [
-    "LIMITS", "Document", "DocumentError", "DocumentView", "Engine", "Hit", "IndexExists",
+    "BackendError", "LIMITS", "Document", "DocumentError", "DocumentView", "Engine", "Hit", "IndexExists",
     "IndexLocked", "IndexNotFound", "IndexReport", "IndexVersionError", "IndexWriteError",
     "Limits", "Progress", "QueryError", "ReadError", "Results", "SORTS", "SearchError", "Stats",
     "Weights", "atom",
