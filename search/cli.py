@@ -444,9 +444,13 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2))
         return
-    click.echo(f"{stats.documents} documents, {stats.size_bytes / 1e6:.1f} MB in "
-               f"{stats.segments} segment{'s' if stats.segments != 1 else ''}, "
-               f"updated {stats.updated or 'never'}")
+    if _backend(ctx):
+        click.echo(f"{stats.documents} documents, {stats.size_bytes / 1e6:.1f} MB (primary shards) "
+                   f"in {_where(ctx)}")
+    else:
+        click.echo(f"{stats.documents} documents, {stats.size_bytes / 1e6:.1f} MB in "
+                   f"{stats.segments} segment{'s' if stats.segments != 1 else ''}, "
+                   f"updated {stats.updated or 'never'}")
     for lang, n in stats.languages.items():
         click.echo(f"  {lang}: {n}")
     if stats.semantic:
