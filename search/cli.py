@@ -420,7 +420,7 @@ def watch_cmd(ctx: click.Context, paths: tuple[str, ...], quiet_seconds: float,
                 click.echo(f"  {path}: {reason}", err=True)
 
     with _open(ctx, create=True) as engine:
-        click.echo(f"Watching {', '.join(paths)} for {ctx.obj['index']} (Ctrl+C stops)")
+        click.echo(f"Watching {', '.join(paths)} for {_where(ctx)} (Ctrl+C stops)")
         try:
             Watcher(engine, paths, quiet=quiet_seconds, reported=reported).run(
                 _while_parent_lives() if with_parent else None)
@@ -574,7 +574,10 @@ def _start_watching(ctx: click.Context, watched: tuple[str, ...]) -> subprocess.
         report = engine.index_paths(watched)
     click.echo(f"{report.added} added, {report.updated} updated, {report.removed} removed "
                f"from {', '.join(watched)}; watching for changes")
-    return subprocess.Popen([sys.executable, "-m", "search.cli", "--index", ctx.obj["index"], "watch",
+    backend = _backend(ctx)
+    where = (["--backend", backend["url"], "--backend-index", backend["index"]] if backend
+             else ["--index", ctx.obj["index"]])
+    return subprocess.Popen([sys.executable, "-m", "search.cli", *where, "watch",
                              "--with-parent", *watched], stdout=subprocess.DEVNULL)
 
 

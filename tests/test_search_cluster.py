@@ -155,3 +155,42 @@ def test_the_web_interface_serves_a_cluster_index_given_as_its_backend(url, name
     assert data["hits"][0]["lang"] == "ru" and data["languages"] == {"ru": data["total"]}
     page = client.get("/search?q=an+ninh+hat+nhan").get_data(as_text=True)
     assert "<mark>" in page
+
+
+def test_a_watched_folder_keeps_a_cluster_index_current(url, name, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "old.txt").write_text("Tin cũ\nHội nghị về an ninh hạt nhân.", encoding="utf-8")
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "search.cli", "--backend", url, "--backend-index", name, "watch",
+         str(folder), "--quiet-seconds", "0.3"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def found(query):
+        try:
+            with Engine.connect(url, index=name, create=False) as engine:
+                return {hit.path for hit in engine.search(query)}
+        except BackendError:  # not made yet
+            return set()
+
+    def eventually(query, expected):
+        deadline = time.monotonic() + 30
+        while found(query) != expected and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert found(query) == expected
+
+    try:
+        eventually("an ninh hạt nhân", {"old.txt"})
+        (folder / "new.txt").write_text("Ядерная безопасность\nПереговоры.", encoding="utf-8")
+        eventually("ядерная безопасность", {"new.txt"})
+        (folder / "old.txt").unlink()
+        eventually("an ninh hạt nhân", set())
+    finally:
+        watcher.send_signal(signal.SIGINT)
+        watcher.wait(timeout=30)
