@@ -30,16 +30,16 @@ from analyzers.registry import OTHER, analysis_language
 from index.cluster import STACK, BackendError, ClusterIndexer, ClusterStore, stored_offsets, wire_term
 from index.documents import Document, page_at, site_of
 from index.fingerprint import near_duplicate_groups
-from index.schema import body_field, build_schema, is_part, text_field
+from index.schema import body_field, build_schema, text_field
 from index.writing import IndexReport, ProgressCallback
 from search import dsl
 from search.builder import Plan, QueryBuilder
 from search.engine import (DocumentView, Hit, Results, Stats, analyze_text, check_request,
-                           snippet_terms)
+                           document_view, snippet_terms)
 from search.query import ParsedQuery, parse
 from search.placement import Placement, placements, share
 from search.query_language import SHORT_WORDS, QueryLanguage
-from search.snippets import Snippet, cut_snippet, mark_all
+from search.snippets import cut_snippet
 from search.weights import Weights
 
 #: Near-duplicates are folded among this many times the hits down to the page's end.
@@ -427,23 +427,14 @@ class ClusterEngine:
         source = self._store.get(str(doc_id))
         if source is None:
             return None
-        text, title = source.get("text", ""), source.get("title", "")
-        parts: Snippet = [(text, False)] if text else []
-        title_parts: Snippet = [(title, False)] if title else []
+        pairs = None
         parsed = parse(query) if query else None
         if parsed is not None and not parsed.empty:
             alang = analysis_language(source.get("lang", ""))
             bare = [alang] if source.get("unmarked") == alang else []
             terms = self._builder.build(parsed, [alang], self._frequency).terms(bare)
             pairs = [(f, t) for f, ts in terms.items() for t in ts]
-            tokens = StoredTokens(source)
-            parts = mark_all(text, tokens.spans([p for p in pairs if is_part(p[0], "body")]))
-            title_parts = mark_all(title, tokens.spans([p for p in pairs if is_part(p[0], "title")]))
-        return DocumentView(
-            id=source["id"], title=title, lang=source.get("lang", ""), date=source.get("date"),
-            url=source.get("url"), path=source.get("path"), source=source.get("source"),
-            title_parts=title_parts, text_parts=parts, author=source.get("author"),
-            pages=source.get("pages"))
+        return document_view(source, pairs, StoredTokens(source).spans)
 
     def analyze(self, text: str, lang: str | None = None) -> list[dict[str, Any]]:
         return analyze_text(text, lang)

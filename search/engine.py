@@ -207,6 +207,23 @@ def analyze_text(text: str, lang: str | None = None) -> list[dict[str, Any]]:
     return tokens
 
 
+def document_view(stored: Mapping[str, Any], pairs: list[tuple[str, str]] | None,
+                  spans_of: Callable[[list[tuple[str, str]]], list[tuple[int, int, str]]]) -> DocumentView:
+    """A stored document for reading, its text and title marked where ``spans_of`` finds the
+    query's ``(field, term)`` pairs (None: nothing to mark)."""
+    text, title = stored.get("text", ""), stored.get("title", "")
+    parts: Snippet = [(text, False)] if text else []
+    title_parts: Snippet = [(title, False)] if title else []
+    if pairs is not None:
+        parts = mark_all(text, spans_of([p for p in pairs if is_part(p[0], "body")]))
+        title_parts = mark_all(title, spans_of([p for p in pairs if is_part(p[0], "title")]))
+    return DocumentView(
+        id=stored["id"], title=title, lang=stored.get("lang", ""), date=stored.get("date"),
+        url=stored.get("url"), path=stored.get("path"), source=stored.get("source"),
+        title_parts=title_parts, text_parts=parts, author=stored.get("author"),
+        pages=stored.get("pages"))
+
+
 class Engine:
     """A searchable collection: a Whoosh index on disk or in memory.
 
@@ -531,28 +548,16 @@ class Engine:
         if docnum is None:
             return None
         stored = searcher.stored_fields(docnum)
-        text = stored.get("text", "")
-        title = stored.get("title", "")
-        parts: Snippet = [(text, False)] if text else []
-        title_parts: Snippet = [(title, False)] if title else []
-        if query:
-            parsed = parse(query)
+        pairs = None
+        parsed = parse(query) if query else None
+        if parsed is not None and not parsed.empty:
             alang = analysis_language(stored.get("lang", ""))
-            if not parsed.empty:
-                arrays = self._arrays(searcher)
-                unmarked = arrays.columns.having("unmarked", alang)
-                bare = [alang] if unmarked is not None and unmarked[docnum] else []
-                terms = self._builder.build(parsed, [alang], arrays.terms.doc_frequency).terms(bare)
-                pairs = [(f, t) for f, ts in terms.items() for t in ts]
-                parts = mark_all(text, arrays.spans.term_spans(
-                    docnum, [p for p in pairs if is_part(p[0], "body")]))
-                title_parts = mark_all(title, arrays.spans.term_spans(
-                    docnum, [p for p in pairs if is_part(p[0], "title")]))
-        return DocumentView(
-            id=stored["id"], title=title, lang=stored.get("lang", ""), date=stored.get("date"),
-            url=stored.get("url"), path=stored.get("path"), source=stored.get("source"),
-            title_parts=title_parts, text_parts=parts, author=stored.get("author"),
-            pages=stored.get("pages"))
+            arrays = self._arrays(searcher)
+            unmarked = arrays.columns.having("unmarked", alang)
+            bare = [alang] if unmarked is not None and unmarked[docnum] else []
+            terms = self._builder.build(parsed, [alang], arrays.terms.doc_frequency).terms(bare)
+            pairs = [(f, t) for f, ts in terms.items() for t in ts]
+        return document_view(stored, pairs, lambda ps: self._arrays(searcher).spans.term_spans(docnum, ps))
 
     def analyze(self, text: str, lang: str | None = None) -> list[dict[str, Any]]:
         """The tokens ``text`` is indexed as, with their offsets (for tuning analysis)."""
