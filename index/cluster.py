@@ -27,7 +27,7 @@ from typing import Any, Iterable, Iterator
 from index.errors import BackendError
 from index.schema import build_schema, is_part, text_field, title_field
 from index.readers import index_path
-from index.writing import Indexer
+from index.writing import Indexer, last_per_id
 
 #: Tokens sharing a position are sent joined by this; spaces separate positions.
 STACK = "|"
@@ -107,12 +107,12 @@ class SourceMaker:
     """A document's fields (:func:`index.writing.document_fields`) -> what the cluster stores."""
 
     def __init__(self) -> None:
-        self._schema = build_schema()
+        self.schema = build_schema()
 
     def stream(self, fieldname: str, value: str) -> tuple[str, list[int]]:
         """The field's tokens as sent (positions by spaces, stacks by ``|``), and where each
         token stands in ``value``: ``[start, end, start, end ...]`` in the same order."""
-        analyzer = self._schema[fieldname].analyzer
+        analyzer = self.schema[fieldname].analyzer
         by_pos: dict[int, list[tuple[str, int, int]]] = {}
         for t in analyzer(value, positions=True, chars=True, mode="index"):
             by_pos.setdefault(t.pos, []).append((wire_term(t.text), t.startchar, t.endchar))
@@ -399,10 +399,6 @@ class ClusterStore:
             stats = self.client.indices.stats(index=self.name, metric="store")
         return int(stats["_all"]["primaries"]["store"]["size_in_bytes"])
 
-    def refresh(self) -> None:
-        with self.calling("refreshing"):
-            self.client.indices.refresh(index=self.name)
-
     def close(self) -> None:
         self.client.close()
 
@@ -444,7 +440,7 @@ class ClusterIndexer(Indexer):
 
     def write(self, docs: list[dict[str, Any]], delete_files: list[str], workers: Any = None,
               progress: Any = None) -> None:
-        unique = list({fields["id"]: fields for fields in docs}.values())
+        unique = last_per_id(docs)
         self.cluster.write(unique, delete_files, workers=workers)
         if progress is not None:
             for fields in unique:

@@ -136,6 +136,12 @@ FIRST_BATCH_CHARS = 4_000_000
 MAX_BATCH_CHARS = 200_000_000
 
 
+def last_per_id(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One document an id in a commit, its last version: a writer cannot replace a document
+    it has not written yet (the parallel one), nor order two of a bulk request (a cluster)."""
+    return list({fields["id"]: fields for fields in docs}.values())
+
+
 class Indexer:
     """Writes documents and files into one :class:`IndexStore`."""
 
@@ -221,9 +227,7 @@ class Indexer:
         """One durable commit: delete the documents of ``delete_files``, then add ``docs``
         (``progress(fields)`` is told as each is handed to the writer). Keys that start
         with ``_`` are the caller's, not fields."""
-        # One id once per commit: the parallel writer cannot replace a document it has
-        # not written yet, so a repeated id keeps only its last version.
-        unique = list({fields["id"]: fields for fields in docs}.values())
+        unique = last_per_id(docs)
         procs = self.procs if workers is not None and len(unique) >= 200 else 1
         with fewer_collections(), self.store.writer(timeout=self.lock_timeout, procs=procs,
                                                     workers=workers) as w:

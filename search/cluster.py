@@ -30,7 +30,7 @@ from analyzers.registry import OTHER, analysis_language
 from index.cluster import STACK, BackendError, ClusterIndexer, ClusterStore, stored_offsets, wire_term
 from index.documents import Document, page_at, site_of
 from index.fingerprint import near_duplicate_groups
-from index.schema import body_field, build_schema, text_field
+from index.schema import body_field, text_field
 from index.writing import IndexReport, ProgressCallback
 from search import dsl
 from search.builder import Plan, QueryBuilder
@@ -119,7 +119,7 @@ class ClusterEngine:
         self._indexer = ClusterIndexer(store, batch_size=batch_size, commit_size=commit_size or 2000,
                                        **{k: v for k, v in options.items()
                                           if k in ("lock_timeout", "max_file_bytes", "procs")})
-        schema = build_schema()
+        schema = store.maker.schema  # the schema documents are analysed with
         self._builder = QueryBuilder(schema, self.w)
         self._query_language_reader = QueryLanguage(schema)
         self._frequencies: dict[tuple[str, str], int] = {}
