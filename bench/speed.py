@@ -82,40 +82,53 @@ def peak_rss_mb() -> float:
 
 class TreeMemory:
     """The peak memory of this process and all its children together, sampled every 0.3 s:
-    proportional set sizes (PSS), so pages the processes share count once."""
+    proportional set sizes (PSS), so pages the processes share count once.
+
+    The sampling runs in a process of its own: a sampling thread here could hold a lock
+    (the allocator's, the import system's) at the moment indexing forks its workers, and
+    a worker born with that lock held waits for it forever.
+    """
 
     def __init__(self) -> None:
-        import threading
-
         self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._watcher: subprocess.Popen[str] | None = None
 
     def __enter__(self) -> "TreeMemory":
-        self._thread.start()
+        self._watcher = subprocess.Popen(
+            [sys.executable, "-c", _WATCH, str(os.getpid())], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, text=True)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _watch(self) -> None:
-        import psutil
-
-        me = psutil.Process()
-        while not self._stop.is_set():
-            total = 0
-            for p in [me, *me.children(recursive=True)]:
-                try:
-                    total += p.memory_full_info().pss
-                except psutil.Error:
-                    pass
-            self.peak = max(self.peak, total)
-            self._stop.wait(0.3)
+        assert self._watcher is not None
+        out, _ = self._watcher.communicate("")  # its input closed: it prints the peak
+        self.peak = int(out.strip() or 0)
 
     @property
     def peak_mb(self) -> float:
         return self.peak / 1e6
+
+
+_WATCH = """
+import os, select, sys
+import psutil
+me, peak = psutil.Process(int(sys.argv[1])), 0
+while not select.select([sys.stdin], [], [], 0.3)[0]:
+    total = 0
+    try:
+        tree = [me, *me.children(recursive=True)]
+    except psutil.Error:
+        break
+    for p in tree:
+        if p.pid == os.getpid():
+            continue  # not this watcher
+        try:
+            total += p.memory_full_info().pss
+        except psutil.Error:
+            pass
+    peak = max(peak, total)
+print(peak)
+"""
 
 
 def folder_mb(path: str) -> float:
