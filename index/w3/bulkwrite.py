@@ -106,12 +106,17 @@ class FieldPostings:
     def by_term(self, fieldname: str, text: bool) -> Iterator[tuple[str, bytes, list[int], list[float],
                                                                       list[bytes]]]:
         """Every term in Whoosh's order with its postings in document order; a term whose
-        only document was dropped has none and is left out."""
+        only document was dropped has none and is left out.
+
+        The postings are read once: this field's arrays are let go as soon as they are
+        sorted, so a segment being written holds one field twice, not all of them.
+        """
         names = sorted(self.numbers)
         if not names or not self.docs:
             return
         bounds, docs, weights, starts, ends = self._sorted(names)
         data = bytes(self.values)
+        self._release()
         at = bounds.tolist()
         first = 0
         while first < len(names):
@@ -130,6 +135,11 @@ class FieldPostings:
                 yield (fieldname, term.encode("utf-8") if text else term, d[lo:hi], w[lo:hi],
                        [data[x:y] for x, y in zip(s[lo:hi], e[lo:hi])])
             first = last
+
+    def _release(self) -> None:
+        self.numbers = {}
+        self.terms, self.docs, self.weights, self.ends = array("I"), array("I"), array("f"), array("Q")
+        self.values = bytearray()
 
     def _sorted(self, names: list[Any]) -> tuple[np.ndarray, ...]:
         """The postings in term order (``names``' order), each term's in document order: where
@@ -153,7 +163,7 @@ class FieldPostings:
 
 
 #: Postings turned into Python lists at a time when a field is written.
-_SLICE = 100_000
+_SLICE = 20_000
 
 
 class TermPool:
