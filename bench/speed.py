@@ -4,6 +4,7 @@
     python bench/speed.py --docs 5000        # a quicker run on the first 5,000
     python bench/speed.py --repeat 3         # the collection three times, new ids: 130,000+
     python bench/speed.py --repeat 3 --engine-only --skip-one-process   # the engine alone at that size
+    python bench/speed.py --docs 9000 --engine-only --commit-size 1000  # memory against commit size
 
 Prints, for the engine and in the same run for two references: the analyzers
 alone on the same text with the same number of processes (the limit indexing
@@ -27,6 +28,7 @@ With ``--optimize`` the run then merges the engine's segments into one
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
 import itertools
 import json
@@ -137,11 +139,13 @@ def folder_mb(path: str) -> float:
 
 # -- the three indexing runs, each in a fresh process so peak memory is its own ----------
 
-def run_engine(path: str, limit: int, repeat: int, procs: int, out: Any) -> None:
+def run_engine(path: str, limit: int, repeat: int, procs: int, out: Any,
+               commit_size: int | None = None) -> None:
     from search import Engine
 
     start = time.perf_counter()
-    with TreeMemory() as memory, Engine.create(path, overwrite=True, procs=procs) as engine:
+    with TreeMemory() as memory, Engine.create(path, overwrite=True, procs=procs,
+                                               commit_size=commit_size) as engine:
         report = engine.add(corpus(limit, repeat))
     out.put({"seconds": time.perf_counter() - start, "docs": report.added, "rss": peak_rss_mb(),
              "all": memory.peak_mb})
@@ -282,6 +286,8 @@ def main() -> None:
                          "alternately, and print each round's ratio")
     ap.add_argument("--engine-only", action="store_true",
                     help="no references (analyzers alone, plain Whoosh): for runs at 100,000+ articles")
+    ap.add_argument("--commit-size", type=int,
+                    help="the most articles a commit holds (the engine's default: 3,000)")
     ap.add_argument("--keep", help="keep the engine's index in this folder")
     ap.add_argument("--optimize", action="store_true",
                     help="then merge the engine's segments and measure size and queries again")
@@ -302,12 +308,13 @@ def main() -> None:
           f"{chars / 1e6:.1f} M characters; {os.cpu_count()} cores")
 
     rows = []
+    run_engine_ = functools.partial(run_engine, commit_size=args.commit_size)
     if not args.skip_one_process and args.procs > 1:
-        one = in_process(run_engine, engine_path, args.docs, args.repeat, 1)
+        one = in_process(run_engine_, engine_path, args.docs, args.repeat, 1)
         rows.append(("engine, 1 process", one))
     pairs = []
     for _ in range(1 if args.engine_only else args.rounds):
-        eng = in_process(run_engine, engine_path, args.docs, args.repeat, args.procs)
+        eng = in_process(run_engine_, engine_path, args.docs, args.repeat, args.procs)
         ana = None if args.engine_only else in_process(run_analyzers, args.docs, args.repeat, args.procs)
         pairs.append((eng, ana))
     if len(pairs) > 1:
