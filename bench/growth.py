@@ -2,6 +2,7 @@
 
     python bench/growth.py                          # 100k, 300k, 1M, or as far as the disk allows
     python bench/growth.py --sizes 100000 300000    # stop earlier
+    python bench/growth.py --keep DIR               # keep the index; run again to grow it further
 
 The 44,631 news articles are repeated to reach each size, each copy with new ids
 (``id~1``, ``id~2`` ...) and its dates moved back a year a copy: the same text, so the
@@ -97,7 +98,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 300_000, 1_000_000])
     ap.add_argument("--procs", type=int, default=os.cpu_count() or 1)
-    ap.add_argument("--keep", help="grow the index in this folder (kept) rather than a temporary one")
+    ap.add_argument("--keep", help="grow the index in this folder (kept) rather than a temporary "
+                    "one; an index already there is grown from the articles it holds")
     ap.add_argument("--skip-plain", action="store_true",
                     help="no plain Whoosh baseline (at 100,000 articles it takes some 20 minutes)")
     args = ap.parse_args()
@@ -108,16 +110,19 @@ def main() -> None:
           f"{os.cpu_count()} cores", flush=True)
     print(f"\n{'index':<14}{'articles':>10}{'add s':>10}{'disk MB':>10}{'p50':>8}{'p95':>8}{'p99':>8}"
           f"{'serve MB':>10}")
-    rows = []
-    if not args.skip_plain:
+    rows, done = resumed(path) if args.keep else ([], 0)
+    if done:
+        print(f"going on from the {done:,} articles in {path}", flush=True)
+        for r in rows:
+            print_row(r)
+    if not args.skip_plain and not done:
         copies = -(-args.sizes[0] // 44_631)  # speed.corpus: the same articles, repeated with new ids
         in_process(run_plain, plain, args.sizes[0], copies, args.procs)
         rows.append(row("plain Whoosh", args.sizes[0], None, folder_mb(plain),
                         in_process(serve_queries, plain, True)))
         print_row(rows[-1])
         shutil.rmtree(plain, ignore_errors=True)
-    done = 0
-    for size in args.sizes:
+    for size in [s for s in args.sizes if s > done]:
         free = shutil.disk_usage(work).free / 1e6
         if done and free < 2.5 * rows[-1]["disk_mb"] * size / done:
             print(f"stopped before {size:,}: {free:,.0f} MB free on disk", flush=True)
@@ -131,6 +136,21 @@ def main() -> None:
         plot(rows, ROOT / "bench" / "growth.svg")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def resumed(path: str) -> tuple[list[dict[str, Any]], int]:
+    """The rows already measured and the articles already in a kept index, to grow it
+    further in a later run: an index that took hours to build is not built again."""
+    from search import Engine, IndexNotFound
+
+    try:
+        with Engine.open(path) as engine:
+            done = engine.stats().documents
+    except IndexNotFound:
+        return [], 0
+    saved = ROOT / "bench" / "growth.json"
+    rows = json.loads(saved.read_text()) if saved.exists() else []
+    return [r for r in rows if r["docs"] <= done], done
 
 
 def plot(rows: list[dict[str, Any]], path: Path) -> None:
