@@ -205,9 +205,9 @@ class _SideBySide:
 class SegmentArrays:
     """The arrays of one segment, gathered term by term (in any order) and then written.
 
-    Everything is appended to flat typed arrays: one NumPy array and two lists per term
-    held some 300 bytes beside its postings, which for a worker's segment of 1,500 news
-    articles was tens of megabytes at the moment it also held the segment's postings.
+    Everything is appended to flat typed arrays rather than a NumPy array and two lists
+    per term: each of those objects has its own overhead, paid for every frequent term of a
+    segment at the moment the segment's postings are also held.
     """
 
     def __init__(self) -> None:
