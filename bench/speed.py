@@ -86,9 +86,10 @@ class TreeMemory:
     """The peak memory of this process and all its children together, sampled every 0.3 s:
     proportional set sizes (PSS), so pages the processes share count once.
 
-    The sampling runs in a process of its own: a sampling thread here could hold a lock
-    (the allocator's, the import system's) at the moment indexing forks its workers, and
-    a worker born with that lock held waits for it forever.
+    The sampling runs in a process of its own: with a sampling thread here, a worker
+    forked by the analyzers-alone run once sat waiting on a lock from its first moment
+    while the other worker did all the work (a lock held by another thread at a fork
+    stays held, in the child, for ever).
     """
 
     def __init__(self) -> None:
