@@ -56,13 +56,43 @@ def articles(start: int, stop: int) -> Iterator[dict[str, Any]]:
                 return
 
 
-def grow(path: str, start: int, stop: int, procs: int, out: Any) -> None:
+def grow(path: str, start: int, stop: int, procs: int, log: str | None,
+         stage: tuple[int, float], out: Any) -> None:
+    """Add articles ``start`` to ``stop``; with ``log``, note every 100th article handed to
+    the engine and the stage's seconds then (``stage``: where the stage began and its seconds
+    before this run, when it goes on from a run that was stopped)."""
     from search import Engine
 
     begin = time.perf_counter()
+    feed = articles(start, stop)
+    if log is not None:
+        feed = logged(feed, start, log, begin, stage)
     with Engine.open(path, create=True, procs=procs) as engine:
-        report = engine.add(articles(start, stop))
+        report = engine.add(feed)
     out.put({"seconds": time.perf_counter() - begin, "added": report.added})
+
+
+def logged(feed: Iterator[dict[str, Any]], start: int, log: str, begin: float,
+           stage: tuple[int, float]) -> Iterator[dict[str, Any]]:
+    with open(log, "a", encoding="utf-8") as f:
+        for n, d in enumerate(feed, start + 1):
+            if n % 100 == 0:
+                seconds = stage[1] + time.perf_counter() - begin
+                f.write(json.dumps({"stage": stage[0], "articles": n, "seconds": seconds}) + "\n")
+                f.flush()
+            yield d
+
+
+def carried(log: str, done: int, measured: int) -> tuple[int, float]:
+    """Where the stage under way began and its seconds so far, for a run that goes on from
+    one stopped inside a stage (``done`` articles committed, ``measured`` in finished stages):
+    the seconds when the ``done``-th article was handed over. The commit holding it came up to
+    one commit later, so this undercounts by at most that."""
+    if done <= measured or not os.path.exists(log):
+        return done, 0.0
+    marks = [json.loads(line) for line in open(log, encoding="utf-8")]
+    marks = [m for m in marks if m["stage"] == measured and m["articles"] <= done]
+    return (measured, marks[-1]["seconds"]) if marks else (done, 0.0)
 
 
 def serve_queries(path: str, plain: bool, out: Any) -> None:
@@ -122,15 +152,21 @@ def main() -> None:
                         in_process(serve_queries, plain, True)))
         print_row(rows[-1])
         shutil.rmtree(plain, ignore_errors=True)
+    log = f"{path.rstrip('/')}.progress.jsonl" if args.keep else None
     for size in [s for s in args.sizes if s > done]:
-        free = shutil.disk_usage(work).free / 1e6
-        if done and free < 2.5 * rows[-1]["disk_mb"] * size / done:
+        free = shutil.disk_usage(Path(path).parent).free / 1e6
+        if done and free < 1.5 * folder_mb(path) * (size - done) / done:
             print(f"stopped before {size:,}: {free:,.0f} MB free on disk", flush=True)
             break
-        added = in_process(grow, path, done, size, args.procs)
+        stage = carried(log, done, max((r["docs"] for r in rows if r["index"] == "engine"), default=0)) \
+            if log else (done, 0.0)
+        added = in_process(grow, path, done, size, args.procs, log, stage)
         done = size
-        rows.append(row("engine", size, added["seconds"], folder_mb(path),
+        rows.append(row("engine", size, stage[1] + added["seconds"], folder_mb(path),
                         in_process(serve_queries, path, False)))
+        if stage[1]:
+            rows[-1]["note"] = (f"indexing stopped and went on from the articles committed; the "
+                                f"seconds before are read from {Path(log or '').name}")
         print_row(rows[-1])
         (ROOT / "bench" / "growth.json").write_text(json.dumps(rows, indent=1) + "\n")
         plot(rows, ROOT / "bench" / "growth.svg")
