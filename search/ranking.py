@@ -216,16 +216,17 @@ class Ranker:
                      ) -> tuple[int, np.ndarray, list[list[int]]]:
         """The results' count and page with near-duplicates folded: the candidates are ordered
         deep enough to leave ``depth`` groups (first as deep as twice the page, which almost
-        always does; else as deep as every copy asks)."""
+        always does; else deeper, see :func:`_deeper`)."""
         duplicates = self.a.columns.near_duplicates()
         # The candidates with a near-duplicate in the index: a few in a hundred.
         copies = candidates[self.a.columns.copies()[candidates]]
         folded_away = len(copies) - len(np.unique(duplicates[copies]))
-        for deep in dict.fromkeys((depth + min(folded_away, depth), depth + folded_away)):
+        deep = depth + min(folded_away, depth)
+        while True:
             docs, similar = _folded(order(deep), copies, duplicates, score, offset, depth)
-            if len(docs) >= depth - offset or deep >= len(candidates):
-                break
-        return len(candidates) - folded_away, docs, similar
+            if len(docs) >= depth - offset or deep >= min(len(candidates), depth + folded_away):
+                return len(candidates) - folded_away, docs, similar
+            deep = _deeper(deep, depth, len(candidates), folded_away)
 
     def _match(self, plan: Plan) -> _Found:
         """Every document holding a word of the query, its score, and how many words it holds."""
@@ -426,6 +427,15 @@ class Ranker:
         ids, _ = self.a.terms.postings(fieldname, text)
         i = int(np.searchsorted(ids, docnum))
         return len(ids) if i < len(ids) and int(ids[i]) == docnum else 0
+
+
+def _deeper(deep: int, depth: int, candidates: int, folded_away: int) -> int:
+    """How deep to order the candidates when ``deep`` left fewer than ``depth`` groups: as deep
+    as the share of copies among them asks, twice over, and at least four times as deep; never
+    deeper than ``depth + folded_away``, which always leaves ``depth`` groups. (Ordering every
+    copy at once, as deep as that bound, cost most of a query where most results have copies.)"""
+    groups = max(candidates - folded_away, 1)
+    return min(depth + folded_away, max(4 * deep, 2 * depth * candidates // groups))
 
 
 def _folded(ordered: np.ndarray, copies: np.ndarray, duplicates: np.ndarray, score: np.ndarray,

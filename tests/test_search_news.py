@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 
 import pytest
 from click.testing import CliRunner
@@ -440,3 +441,22 @@ def test_the_page_says_whose_results_it_shows_and_links_the_query_as_typed(spell
     assert showing in page and instead in page and "correct=0" in page
     as_typed = client.get(f"/search?q=безопастность&ui={ui}&correct=0").get_data(as_text=True)
     assert showing not in as_typed and "безопасность</strong>" in as_typed
+
+
+def test_pages_of_stories_that_each_have_many_copies_show_every_story_once():
+    # Eight copies of each story: a page's first ordering (twice the page) holds too few
+    # stories, and the results are ordered deeper until it holds enough.
+    rng = random.Random(7)
+    syllables = ["ka", "lo", "mi", "ne", "su", "ta", "ri", "vo", "de", "pu", "ge", "xa"]
+    stories = [" ".join("".join(rng.choices(syllables, k=3)) for _ in range(60)) for _ in range(12)]
+    docs = [{"id": f"s{i}-{c}", "lang": "en", "title": f"Harbour report {i}",
+             "text": f"The harbour {text}"} for i, text in enumerate(stories) for c in range(8)]
+    with Engine.in_memory() as engine:
+        engine.add(docs)
+        pages = [engine.search("harbour", page=page, limit=5) for page in (1, 2, 3)]
+    assert [len(page) for page in pages] == [5, 5, 2] and pages[0].total == 12
+    shown = [hit.id.split("-")[0] for page in pages for hit in page]
+    assert sorted(shown) == sorted(f"s{i}" for i in range(12))
+    for hit in (hit for page in pages for hit in page):
+        story = hit.id.split("-")[0]
+        assert sorted(hit.similar) == sorted(f"{story}-{c}" for c in range(8) if f"{story}-{c}" != hit.id)
