@@ -3,6 +3,7 @@
     python bench/growth.py                          # 100k, 300k, 1M, or as far as the disk allows
     python bench/growth.py --sizes 100000 300000    # stop earlier
     python bench/growth.py --keep DIR               # keep the index; run again to grow it further
+    python bench/growth.py --measure DIR            # measure an index as it stands, adding nothing
 
 A kept index's run notes its progress in ``DIR.progress.jsonl``: a run stopped inside a
 stage goes on, when started again, from the articles it committed, and that stage's
@@ -122,6 +123,11 @@ def row(name: str, docs: int, seconds: float | None, mb: float, served: dict[str
             "serving_mb": round(served["rss"])}
 
 
+def print_header() -> None:
+    print(f"\n{'index':<14}{'articles':>10}{'add s':>10}{'disk MB':>10}{'p50':>8}{'p95':>8}{'p99':>8}"
+          f"{'serve MB':>10}")
+
+
 def print_row(r: dict[str, Any]) -> None:
     added = f"{r['add_seconds']:10.0f}" if r["add_seconds"] is not None else f"{'':>10}"
     print(f"{r['index']:<14}{r['docs']:>10,}{added}{r['disk_mb']:>10,}{r['p50_ms']:>8.1f}"
@@ -136,14 +142,18 @@ def main() -> None:
                     "one; an index already there is grown from the articles it holds")
     ap.add_argument("--skip-plain", action="store_true",
                     help="no plain Whoosh baseline (at 100,000 articles it takes some 20 minutes)")
+    ap.add_argument("--measure", metavar="DIR", help="only measure the index in DIR as it stands "
+                    "(its size, latency and serving memory; nothing is added or saved)")
     args = ap.parse_args()
+    if args.measure:
+        measure(args.measure)
+        return
     work = Path(tempfile.mkdtemp(prefix="growth-"))
     path = args.keep or str(work / "engine")
     plain = str(work / "plain")
     print(f"the news repeated with new ids and dates; {args.procs} processes; "
           f"{os.cpu_count()} cores", flush=True)
-    print(f"\n{'index':<14}{'articles':>10}{'add s':>10}{'disk MB':>10}{'p50':>8}{'p95':>8}{'p99':>8}"
-          f"{'serve MB':>10}")
+    print_header()
     rows, done = resumed(path) if args.keep else ([], 0)
     if done:
         print(f"going on from the {done:,} articles in {path}", flush=True)
@@ -175,6 +185,17 @@ def main() -> None:
         (ROOT / "bench" / "growth.json").write_text(json.dumps(rows, indent=1) + "\n")
         plot(rows, ROOT / "bench" / "growth.svg")
     shutil.rmtree(work, ignore_errors=True)  # a kept index is elsewhere
+
+
+def measure(path: str) -> None:
+    """One row for an index as it stands: to measure a copy of a kept index again after a
+    change to searching, without growing it."""
+    from search import Engine
+
+    with Engine.open(path) as engine:
+        docs = engine.stats().documents
+    print_header()
+    print_row(row("engine", docs, None, folder_mb(path), in_process(serve_queries, path, False)))
 
 
 def resumed(path: str) -> tuple[list[dict[str, Any]], int]:
