@@ -385,7 +385,9 @@ class Engine:
 
         Indexing in parallel batches leaves a segment per process and batch, and a
         query looks up each word in each of them. One segment answers faster and
-        takes less disk, but the merge is serial: about 8 minutes for 45,000 articles.
+        takes less disk, but the merge is serial: about 8 minutes for 45,000 articles, and
+        at 300,000 more than 44 minutes with more than three times the index's size in
+        temporary files.
         """
         return self._indexer.merge()
 
