@@ -88,12 +88,12 @@ def logged(feed: Iterator[dict[str, Any]], start: int, log: str, begin: float,
             yield d
 
 
-def carried(log: str, done: int, measured: int) -> tuple[int, float]:
+def carried(log: str | None, done: int, measured: int) -> tuple[int, float]:
     """Where the stage under way began and its seconds so far, for a run that goes on from
     one stopped inside a stage (``done`` articles committed, ``measured`` in finished stages):
     the seconds when the ``done``-th article was handed over. The commit holding it came up to
     one commit later, so this undercounts by at most that."""
-    if done <= measured or not os.path.exists(log):
+    if log is None or done <= measured or not os.path.exists(log):
         return done, 0.0
     marks = [json.loads(line) for line in open(log, encoding="utf-8")]
     marks = [m for m in marks if m["stage"] == measured and m["articles"] <= done]
@@ -172,8 +172,7 @@ def main() -> None:
         if done and free < 1.5 * folder_mb(path) * (size - done) / done:
             print(f"stopped before {size:,}: {free:,.0f} MB free on disk", flush=True)
             break
-        stage = carried(log, done, max((r["docs"] for r in rows if r["index"] == "engine"), default=0)) \
-            if log else (done, 0.0)
+        stage = carried(log, done, max((r["docs"] for r in rows if r["index"] == "engine"), default=0))
         added = in_process(grow, path, done, size, args.procs, log, stage)
         done = size
         rows.append(row("engine", size, stage[1] + added["seconds"], folder_mb(path),
