@@ -308,6 +308,7 @@ class Engine:
         part (what is written stays; the next :meth:`embed` adds the rest)."""
         self._stop_embedding.set()
         self.wait_for_vectors()
+        self._meaning.close()
         self._store.close()
 
     def __enter__(self) -> "Engine":
@@ -511,10 +512,15 @@ class Engine:
         return (Results(text, ranked.total, page, limit, hits, ranked.languages, _since(started),
                         ranked.partial, sort, ranked.months, ranked.sources, across=across), found)
 
-    def _nearest(self, arrays: IndexArrays, parsed: Any) -> np.ndarray | None:
-        """The documents nearest the query's words in meaning (None: no vectors)."""
+    def _nearest(self, arrays: IndexArrays,
+                 parsed: Any) -> Callable[[np.ndarray], np.ndarray | None] | None:
+        """How to find the documents nearest the query's words in meaning, given the first
+        found by its words (None: the index has no vectors)."""
         words = " ".join(c.text for group in parsed.groups for c in group)
-        return self._meaning.nearest(arrays, words, self._builder.w.fusion_depth)
+        if not words.strip() or not self._meaning.available(arrays):
+            return None
+        vector, w = self._meaning.embedding(words), self._builder.w  # embedded while words match
+        return lambda like: self._meaning.nearest(arrays, vector(), w.fusion_depth, like, w.feedback)
 
     @staticmethod
     def _hit(searcher: Any, ranker: Ranker, docnum: int, score: float,

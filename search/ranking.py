@@ -150,14 +150,16 @@ class Ranker:
 
     def rank(self, plan: Plan, *, lang: str | None, offset: int, limit: int,
              query_lang: str | None = None, sort: str = "relevance", fold: bool = True,
-             nearest: np.ndarray | None = None) -> Ranked:
+             nearest: Callable[[np.ndarray], np.ndarray | None] | None = None) -> Ranked:
         """One page of ``plan``'s results: match and score, leave out what the query excludes,
         count the languages, order (by ``sort``, one of :data:`search.weights.SORTS`; by relevance the first
         are reordered by where their words stand), and with ``fold`` show near-duplicates once,
-        under the best placed of them. ``nearest`` (documents nearest the query's meaning,
-        best first) join the results, fused by rank with those found by words."""
+        under the best placed of them. ``nearest`` (given the first documents found by
+        words, in any language: the documents nearest the query's meaning, best first) join
+        the results, fused by rank with those found by words."""
         found = self._match(plan)
-        by_words = self._join(found, None if plan.browse else nearest)
+        near = None if plan.browse or nearest is None else nearest(self._leading(found))
+        by_words = self._join(found, near)
         if query_lang in self.alang_values and self.w.query_language != 1.0:
             # The language the query is written in is likely the one the reader wants.
             found.score[self.alang == self.alang_values.index(query_lang)] *= self.w.query_language
@@ -169,10 +171,10 @@ class Ranker:
         terms = plan.terms(self._bare_docs)
 
         def order(deep: int) -> np.ndarray:
-            if sort == "relevance" and by_words is not None and nearest is not None:
+            if sort == "relevance" and by_words is not None and near is not None:
                 words = self._ordered(plan, found, candidates[by_words[candidates]], terms, lang,
                                       query_lang, max(deep, self.w.fusion_depth))
-                return self._fused(words, nearest[np.isin(nearest, candidates)])
+                return self._fused(words, near[np.isin(near, candidates)])
             if sort == "relevance":
                 return self._ordered(plan, found, candidates, terms, lang, query_lang, deep)
             return self._by_date(candidates, found.score, newest=sort == "newest", depth=deep)
@@ -187,6 +189,15 @@ class Ranker:
         complete = int((found.coverage[candidates] >= found.needed[self.alang[candidates]]).sum())
         return Ranked([int(d) for d in docs], [float(found.score[d]) for d in docs], total,
                       languages, months, sources, matched_terms, similar, complete, self.budget.cut)
+
+    def _leading(self, found: _Found) -> np.ndarray:
+        """The ``feedback_docs`` documents of highest score by words, in any language."""
+        docs = np.nonzero(found.matched)[0]
+        keep = min(self.w.feedback_docs, len(docs))
+        if not keep:
+            return docs[:0]
+        top = np.argpartition(-found.score[docs], keep - 1)[:keep]
+        return docs[top]
 
     @staticmethod
     def _join(found: _Found, nearest: np.ndarray | None) -> np.ndarray | None:

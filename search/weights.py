@@ -75,3 +75,9 @@ class Weights:
     fusion_depth: int = 100
     #: ... the list by meaning weighing this much against 1 for the list by words.
     meaning: float = 3.0
+    #: Across languages, the query's vector moves towards the mean vector of the first
+    #: ``feedback_docs`` documents found by its words in any language (its own, mostly) ...
+    feedback_docs: int = 1
+    #: ... by this much against 1 for the query's own vector: a document says a story more
+    #: fully than a few typed words, and finds its telling in another language better.
+    feedback: float = 0.5

@@ -8,11 +8,12 @@ from __future__ import annotations
 import json
 import re
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from index.vectors import FOLDER
-from search import Engine
+from index.vectors import DIMENSIONS, FOLDER
+from search import Engine, Weights
 from search.cli import main
 from web import create_app
 
@@ -170,3 +171,40 @@ def test_closing_stops_background_vectors_and_the_next_pass_adds_the_rest(tmp_pa
     with Engine.open(tmp_path / "ix") as engine:
         assert engine.embed().documents == len(NEWS)  # what the stopped thread left, added
         assert engine.stats().vectors == len(NEWS)
+
+
+class _Directions:
+    """Stands in for the model where the test needs exact directions: a text's vector is
+    the sum of the unit axes its marker words name (``east``, ``north``), made unit."""
+
+    AXES = {"east": 0, "north": 1}
+
+    def _vector(self, text: str) -> np.ndarray:
+        vector = np.zeros(DIMENSIONS, dtype=np.float32)
+        for word, weight in re.findall(r"(east|north)(\d*)", text):
+            vector[self.AXES[word]] += float(weight or 1)
+        return vector / np.linalg.norm(vector)
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        return np.stack([self._vector(t) for t in texts])
+
+    def query(self, text: str) -> np.ndarray:
+        return self._vector(text)
+
+
+def test_the_story_a_query_finds_by_its_words_leads_its_search_in_other_languages():
+    # The query's own vector is nearer "north" (3 against 2), so by itself it prefers the
+    # other story; the English article its words find says "east", and so does its
+    # Vietnamese telling, which the words cannot find.
+    docs = [{"id": "en-story", "lang": "en", "title": "Zorbex fuel plant", "text": "east"},
+            {"id": "vi-story", "lang": "vi", "title": "Nhà máy nhiên liệu", "text": "east"},
+            {"id": "vi-other", "lang": "vi", "title": "Chuyện khác", "text": "north"}]
+    query = "Zorbex east2 north3"
+    found = {}
+    for feedback in (0.0, Weights().feedback):
+        with Engine.in_memory(semantic=True, weights=Weights(feedback=feedback)) as engine:
+            engine._meaning.embedder = _Directions()  # type: ignore[assignment]
+            engine.add(docs)
+            found[feedback] = ids(engine.search(query, lang="vi", across_languages=True))
+    assert found[0.0][0] == "vi-other"
+    assert found[Weights().feedback][0] == "vi-story"
