@@ -161,13 +161,17 @@ class Vectors:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def nearest(self, query: np.ndarray, allowed: np.ndarray | None, k: int) -> tuple[np.ndarray, np.ndarray]:
+    def nearest(self, query: np.ndarray, allowed: np.ndarray | None, k: int,
+                shift: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` documents nearest ``query`` (indexes into :attr:`ids`, best first) and
         their scores: by their mean vector first, then exactly, by their nearest passage.
-        ``allowed`` (a bool a document) leaves the others out."""
+        ``allowed`` (a bool a document) leaves the others out; ``shift`` (a float a
+        document) is taken from their scores."""
         if not len(self.ids):
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         coarse = _dot(self.documents, query) * self.document_scales
+        if shift is not None:
+            coarse -= shift
         if allowed is not None:
             coarse[~allowed] = -np.inf
         keep = min(len(coarse), max(COARSE, k))
@@ -178,6 +182,8 @@ class Vectors:
         scores = _dot(self.passages[rows], query) * self.passage_scales[rows]
         exact = np.maximum.reduceat(scores, np.concatenate([[0], (ends - starts).cumsum()[:-1]])) \
             if len(pool) else np.zeros(0, np.float32)
+        if shift is not None:
+            exact = exact - shift[pool]
         order = np.argsort(-exact, kind="stable")[:k]
         return pool[order], exact[order]
 

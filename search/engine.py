@@ -28,7 +28,7 @@ from search.query import parse
 from search.query_language import SHORT_WORDS, QueryLanguage
 from search.spelling import Speller
 from search.ranking import Ranker
-from search.meaning import Meaning
+from search.meaning import Meaning, Steering
 from search.snippets import Snippet, cut_snippet, mark_all, split_pages
 
 if TYPE_CHECKING:
@@ -418,14 +418,16 @@ class Engine:
         query's read off the index (:mod:`search.query_language`; only a language with
         documents), a longer one's detected (a language without documents weighs nothing, but
         still says the query is not, say, Vietnamese typed without marks)."""
-        w = self._builder.w
-        if w.query_language == 1.0:
+        if self._builder.w.query_language == 1.0:
             return None
-        text = " ".join(c.text for group in parsed.groups for c in group)
+        return self._written_in(" ".join(c.text for group in parsed.groups for c in group), arrays)
+
+    def _written_in(self, text: str, arrays: IndexArrays) -> str | None:
+        """The language ``text`` (a query's words) is written in, None when unclear."""
         if len(text.split()) <= SHORT_WORDS:
             return self._query_language_reader.read(
                 text, arrays.columns.live_counts("alang"), arrays.terms.doc_frequency)
-        return analysis_language(detect_language(text, sure=w.query_language_sure))
+        return analysis_language(detect_language(text, sure=self._builder.w.query_language_sure))
 
     def search(self, text: str, *, lang: str | None = None, limit: int = 10,
                page: int = 1, sort: str = "relevance", fold: bool = True,
@@ -520,7 +522,9 @@ class Engine:
         if not words.strip() or not self._meaning.available(arrays):
             return None
         vector, w = self._meaning.embedding(words), self._builder.w  # embedded while words match
-        return lambda like: self._meaning.nearest(arrays, vector(), w.fusion_depth, like, w.feedback)
+        lang = self._written_in(words, arrays)
+        return lambda like: self._meaning.nearest(
+            arrays, vector(), w.fusion_depth, Steering(like, lang, w.feedback, w.centring))
 
     @staticmethod
     def _hit(searcher: Any, ranker: Ranker, docnum: int, score: float,

@@ -4,13 +4,22 @@ meaning vectors (:mod:`index.vectors`), nearest first.
 Exact nearest neighbours with numpy: every document's mean vector is scored (int8, a block
 at a time), and the nearest few hundred are scored again by their nearest passage. Fine
 to a few hundred thousand documents (``bench/across.py`` measures where it slows).
+
+Two things make a query find its story in another language. Every language's vectors lean
+one way of their own, so the query's language's mean vector is taken from the query, and
+each document's language's from the document (the score of a document is its nearness,
+less the query's nearness to the mean of the document's language): what is left is what
+the text says, not which language says it. And a few typed words make a weak vector, so
+the query first moves towards the document its words find first (its own language's
+telling of the story, mostly), which says the story whole.
 """
 
 from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 from cachetools import LRUCache
@@ -29,7 +38,7 @@ class Meaning:
     def __init__(self, store: VectorStore) -> None:
         self.store = store
         self.embedder = Embedder()
-        self._docnums: tuple[Any, Vectors, np.ndarray] | None = None
+        self._rows: _Rows | None = None
         #: Query vectors of the latest queries: the next page, the feed, a reload ask again.
         self._queries: LRUCache[str, np.ndarray] = LRUCache(maxsize=QUERIES_KEPT)
         self._pool: ThreadPoolExecutor | None = None
@@ -60,20 +69,22 @@ class Meaning:
         return vector
 
     def nearest(self, arrays: IndexArrays, query: np.ndarray, depth: int,
-                like: np.ndarray | None = None, feedback: float = 0.0) -> np.ndarray | None:
+                steer: Steering | None = None) -> np.ndarray | None:
         """The ``depth`` live documents nearest ``query`` (a vector) in meaning, best first
-        (their numbers in ``arrays``' searcher); None when the index has no vectors. With
-        ``like`` (document numbers), the query first moves towards their mean vector, by
-        ``feedback`` against 1."""
+        (their numbers in ``arrays``' searcher), the query first moved as ``steer`` says;
+        None when the index has no vectors."""
         vectors = self.store.load()
-        docnums = self._docnums_of(arrays, vectors)
-        live = docnums >= 0
+        rows = self._rows_of(arrays, vectors)
+        live = rows.docnums >= 0
         if not live.any():
             return None
-        if like is not None and len(like) and feedback:
-            query = _towards(query, _mean_of(vectors, docnums, like), feedback)
-        found, _ = vectors.nearest(query, live, depth)
-        return docnums[found]
+        shift = None
+        if steer is not None:
+            query = _towards(query, _mean_of(vectors, rows.docnums, steer.like), steer.feedback)
+            lang = steer.lang or rows.language_of(steer.like)
+            query, shift = rows.centred(query, lang, steer.centring)
+        found, _ = vectors.nearest(query, live, depth, shift)
+        return rows.docnums[found]
 
     def close(self) -> None:
         """Stop the thread that embeds queries (after the query under way)."""
@@ -83,10 +94,71 @@ class Meaning:
                 self._pool = None
 
     def _docnums_of(self, arrays: IndexArrays, vectors: Vectors) -> np.ndarray:
-        cached = self._docnums
-        if cached is None or cached[0] is not arrays or cached[1] is not vectors:
-            cached = self._docnums = (arrays, vectors, vector_docnums(arrays, vectors))
-        return cached[2]
+        return self._rows_of(arrays, vectors).docnums
+
+    def _rows_of(self, arrays: IndexArrays, vectors: Vectors) -> "_Rows":
+        cached = self._rows
+        if cached is None or cached.arrays is not arrays or cached.vectors is not vectors:
+            cached = self._rows = _Rows.of(arrays, vectors)
+        return cached
+
+
+@dataclass
+class Steering:
+    """How a query's vector moves before the search by meaning: towards the mean vector of
+    the documents ``like`` (their numbers) by ``feedback`` against 1, then away from the
+    mean of its language ``lang`` (when unclear: the first of ``like``'s) by ``centring``
+    of it (and each document's from its own)."""
+
+    like: np.ndarray
+    lang: str | None
+    feedback: float
+    centring: float
+
+
+@dataclass
+class _Rows:
+    """For each row of an index's vectors: its document's number (-1: not live) and
+    language (an index in ``languages``, -1: none); each language's mean vector."""
+
+    arrays: IndexArrays
+    vectors: Vectors
+    docnums: np.ndarray
+    langs: np.ndarray
+    languages: list[str]
+    means: np.ndarray
+
+    @classmethod
+    def of(cls, arrays: IndexArrays, vectors: Vectors) -> "_Rows":
+        docnums = vector_docnums(arrays, vectors)
+        languages, codes = arrays.columns.codes("alang")
+        langs = np.where(docnums >= 0, codes[np.maximum(docnums, 0)] if len(codes) else -1, -1)
+        means = np.zeros((len(languages), vectors.documents.shape[1]), dtype=np.float32)
+        for i in range(len(languages)):
+            rows = np.nonzero(langs == i)[0]
+            if len(rows):
+                means[i] = (vectors.documents[rows].astype(np.float32)
+                            * vectors.document_scales[rows, None]).mean(axis=0)
+        return cls(arrays, vectors, docnums, langs.astype(np.int64), list(languages), means)
+
+    def language_of(self, docnums: np.ndarray) -> str | None:
+        """The language of the first of ``docnums`` that has vectors."""
+        for docnum in docnums.tolist():
+            rows = np.nonzero(self.docnums == docnum)[0]
+            if len(rows) and self.langs[rows[0]] >= 0:
+                return self.languages[int(self.langs[rows[0]])]
+        return None
+
+    def centred(self, query: np.ndarray, lang: str | None,
+                centring: float) -> tuple[np.ndarray, np.ndarray | None]:
+        """``query`` less ``centring`` of the mean of ``lang``, and what to take from each
+        row's score for its own language's mean (None when there is nothing to take)."""
+        if not centring or lang not in self.languages:
+            return query, None
+        moved = query - centring * self.means[self.languages.index(lang)]
+        moved = (moved / max(float(np.linalg.norm(moved)), 1e-12)).astype(np.float32)
+        nearness = centring * (self.means @ moved)
+        return moved, np.where(self.langs >= 0, nearness[np.maximum(self.langs, 0)], 0.0)
 
 
 def _mean_of(vectors: Vectors, docnums: np.ndarray, like: np.ndarray) -> np.ndarray | None:

@@ -80,4 +80,8 @@ class Weights:
     feedback_docs: int = 1
     #: ... by this much against 1 for the query's own vector: a document says a story more
     #: fully than a few typed words, and finds its telling in another language better.
-    feedback: float = 0.5
+    feedback: float = 1.0
+    #: ... and away from the mean vector of its language by this share of it (each
+    #: document's score, likewise, from its own language's mean): what is left is what the
+    #: text says more than which language says it.
+    centring: float = 1.0
