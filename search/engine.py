@@ -499,7 +499,7 @@ class Engine:
         plan = self._builder.build(parsed, languages, arrays.terms.doc_frequency)
         query_lang = self._query_language(parsed, arrays) if lang is None else None
         ranker = Ranker(arrays, self._builder.w)
-        nearest = self._nearest(arrays, parsed) if options.across else None
+        nearest = self._nearest(arrays, parsed, query_lang) if options.across else None
         ranked = ranker.rank(plan, lang=lang, offset=(page - 1) * limit, limit=limit,
                              query_lang=query_lang, sort=sort, fold=options.fold, nearest=nearest)
         hits = [self._hit(searcher, ranker, docnum, score, terms)
@@ -514,15 +514,15 @@ class Engine:
         return (Results(text, ranked.total, page, limit, hits, ranked.languages, _since(started),
                         ranked.partial, sort, ranked.months, ranked.sources, across=across), found)
 
-    def _nearest(self, arrays: IndexArrays,
-                 parsed: Any) -> Callable[[np.ndarray], np.ndarray | None] | None:
+    def _nearest(self, arrays: IndexArrays, parsed: Any,
+                 query_lang: str | None) -> Callable[[np.ndarray], np.ndarray | None] | None:
         """How to find the documents nearest the query's words in meaning, given the first
         found by its words (None: the index has no vectors)."""
         words = " ".join(c.text for group in parsed.groups for c in group)
         if not words.strip() or not self._meaning.available(arrays):
             return None
         vector, w = self._meaning.embedding(words), self._builder.w  # embedded while words match
-        lang = self._written_in(words, arrays)
+        lang = query_lang or self._written_in(words, arrays)
         return lambda like: self._meaning.nearest(
             arrays, vector(), w.fusion_depth, Steering(like, lang, w.feedback, w.centring))
 
