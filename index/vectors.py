@@ -110,8 +110,9 @@ class Embedder:
         """Unit vectors of ``texts`` as passages, float32, one row each."""
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        # In one call: the model computes many passages' tokens together, four times
-        # quicker than a call each, with the same vectors.
+        # In one call: the model computes many passages' tokens together, with the same
+        # vectors; on 260 news passages 12% quicker than a call each on an idle machine,
+        # and five times quicker beside an indexing run (its threads wait less).
         vectors = self._loaded().passage(list(texts))
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), DIMENSIONS)
 
