@@ -30,6 +30,8 @@ from index.vectors import Embedder, Vectors, VectorStore
 
 #: Query vectors kept for queries asked again.
 QUERIES_KEPT = 256
+#: Document vectors made float at a time, for the mean of each language.
+BLOCK = 8192
 
 
 class Meaning:
@@ -134,11 +136,13 @@ class _Rows:
         languages, codes = arrays.columns.codes("alang")
         langs = np.where(docnums >= 0, codes[np.maximum(docnums, 0)] if len(codes) else -1, -1)
         means = np.zeros((len(languages), vectors.documents.shape[1]), dtype=np.float32)
-        for i in range(len(languages)):
-            rows = np.nonzero(langs == i)[0]
-            if len(rows):
-                means[i] = (vectors.documents[rows].astype(np.float32)
-                            * vectors.document_scales[rows, None]).mean(axis=0)
+        for start in range(0, len(langs), BLOCK):  # a block at a time: no float copy of all
+            block = slice(start, start + BLOCK)
+            rows = vectors.documents[block].astype(np.float32) * vectors.document_scales[block, None]
+            for i in np.unique(langs[block][langs[block] >= 0]).tolist():
+                means[i] += rows[langs[block] == i].sum(axis=0)
+        counts = np.bincount(langs[langs >= 0], minlength=len(languages))
+        means /= np.maximum(counts, 1)[:, None]
         return cls(arrays, vectors, docnums, langs.astype(np.int64), list(languages), means)
 
     def language_of(self, docnums: np.ndarray) -> str | None:
