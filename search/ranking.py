@@ -154,9 +154,8 @@ class Ranker:
         """One page of ``plan``'s results: match and score, leave out what the query excludes,
         count the languages, order (by ``sort``, one of :data:`search.weights.SORTS`; by relevance the first
         are reordered by where their words stand), and with ``fold`` show near-duplicates once,
-        under the best placed of them. ``nearest`` (given the first documents found by
-        words, in any language: the documents nearest the query's meaning, best first) join
-        the results, fused by rank with those found by words."""
+        under the best placed of them. ``nearest`` (given the first found by words, the
+        documents nearest in meaning) join the results, fused by rank with those by words."""
         found = self._match(plan)
         near = None if plan.browse or nearest is None else nearest(self._leading(found))
         by_words = self._join(found, near)
