@@ -193,24 +193,29 @@ class _Directions:
         return self._vector(text)
 
 
-def _found_across(docs, query, lang, weights):
-    with Engine.in_memory(semantic=True, weights=weights) as engine:
-        engine._meaning.embedder = _Directions()  # type: ignore[assignment]
-        engine.add(docs)
-        return ids(engine.search(query, lang=lang, across_languages=True))
+def _first_across(docs, query, *weights):
+    """The first Vietnamese result across languages, under each of ``weights``; ``docs`` as
+    (id, lang, title, text)."""
+    firsts = []
+    for w in weights:
+        with Engine.in_memory(semantic=True, weights=w) as engine:
+            engine._meaning.embedder = _Directions()  # type: ignore[assignment]
+            engine.add({"id": i, "lang": lang, "title": title, "text": text}
+                       for i, lang, title, text in docs)
+            firsts.append(ids(engine.search(query, lang="vi", across_languages=True))[0])
+    return firsts
 
 
 def test_the_story_a_query_finds_by_its_words_leads_its_search_in_other_languages():
     # The query's own vector is nearer "north" (3 against 2), so by itself it prefers the
     # other story; the English article its words find says "east", and so does its
     # Vietnamese telling, which the words cannot find.
-    docs = [{"id": "en-story", "lang": "en", "title": "Zorbex fuel plant", "text": "east"},
-            {"id": "vi-story", "lang": "vi", "title": "Nhà máy nhiên liệu", "text": "east"},
-            {"id": "vi-other", "lang": "vi", "title": "Chuyện khác", "text": "north"}]
-    query = "Zorbex east1 east2 north1 north2 north3"
-    alone = _found_across(docs, query, "vi", Weights(feedback=0.0, centring=0.0))
-    led = _found_across(docs, query, "vi", Weights(centring=0.0))
-    assert alone[0] == "vi-other" and led[0] == "vi-story"
+    docs = [("en-story", "en", "Zorbex fuel plant", "east"),
+            ("vi-story", "vi", "Nhà máy nhiên liệu", "east"),
+            ("vi-other", "vi", "Chuyện khác", "north")]
+    alone, led = _first_across(docs, "Zorbex east1 east2 north1 north2 north3",
+                               Weights(feedback=0.0, centring=0.0), Weights(centring=0.0))
+    assert (alone, led) == ("vi-other", "vi-story")
 
 
 def test_a_query_finds_the_story_in_another_language_not_the_text_most_like_its_own_language():
@@ -218,11 +223,10 @@ def test_a_query_finds_the_story_in_another_language_not_the_text_most_like_its_
     # that tells another story ("north") in words much like English ("up" twice) is nearer
     # the query's vector as it stands; less what every English text shares, the query
     # finds its story.
-    docs = [{"id": "en-1", "lang": "en", "title": "Power plant", "text": "west up"},
-            {"id": "en-2", "lang": "en", "title": "Fuel prices", "text": "south up"},
-            {"id": "vi-story", "lang": "vi", "title": "Câu chuyện", "text": "east down"},
-            {"id": "vi-other", "lang": "vi", "title": "Chuyện khác", "text": "north down up up"}]
-    query = "plant east1 up1"
-    as_it_stands = _found_across(docs, query, "vi", Weights(feedback=0.0, centring=0.0))
-    centred = _found_across(docs, query, "vi", Weights(feedback=0.0))
-    assert as_it_stands[0] == "vi-other" and centred[0] == "vi-story"
+    docs = [("en-1", "en", "Power plant", "west up"),
+            ("en-2", "en", "Fuel prices", "south up"),
+            ("vi-story", "vi", "Câu chuyện", "east down"),
+            ("vi-other", "vi", "Chuyện khác", "north down up up")]
+    as_it_stands, centred = _first_across(docs, "plant east1 up1",
+                                          Weights(feedback=0.0, centring=0.0), Weights(feedback=0.0))
+    assert (as_it_stands, centred) == ("vi-other", "vi-story")
