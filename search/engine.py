@@ -28,7 +28,7 @@ from search.query import parse
 from search.query_language import SHORT_WORDS, QueryLanguage
 from search.spelling import Speller
 from search.ranking import Ranker
-from search.meaning import Meaning, Steering
+from search.meaning import Meaning, Near, Steering
 from search.snippets import Snippet, cut_snippet, mark_all, split_pages
 
 if TYPE_CHECKING:
@@ -441,8 +441,9 @@ class Engine:
         results is checked for mistyped words: :attr:`Results.suggestion` is the corrected
         query, and when the typed one finds nothing its results are the correction's
         (:attr:`Results.corrected`), unless ``correct`` is False. With ``across_languages``,
-        the documents nearest the query in meaning, in any language, join those holding its
-        words (when the index has meaning vectors: :attr:`Results.across` says).
+        the documents in other languages nearest the query in meaning join those holding its
+        words, and those in its own language keep the order of its words (when the index has
+        meaning vectors: :attr:`Results.across` says).
 
         Safe to call from several threads; their searches run one at a time.
         """
@@ -515,7 +516,7 @@ class Engine:
                         ranked.partial, sort, ranked.months, ranked.sources, across=across), found)
 
     def _nearest(self, arrays: IndexArrays, parsed: Any,
-                 query_lang: str | None) -> Callable[[np.ndarray], np.ndarray | None] | None:
+                 query_lang: str | None) -> Callable[[np.ndarray], Near | None] | None:
         """How to find the documents nearest the query's words in meaning, given the first
         found by its words (None: the index has no vectors)."""
         words = " ".join(c.text for group in parsed.groups for c in group)

@@ -12,6 +12,11 @@ less the query's nearness to the mean of the document's language): what is left 
 the text says, not which language says it. And a few typed words make a weak vector, so
 the query first moves towards the document its words find first (its own language's
 telling of the story, mostly), which says the story whole.
+
+Meaning adds documents in the other languages only, placed among those its words find
+(:meth:`search.ranking.Ranker.rank`). In the query's own language its words find what it
+means better (on XQuAD's questions, meaning fused with words lost up to 0.013 of RR@10
+there), and it is the other languages a reader asks for with the switch.
 """
 
 from __future__ import annotations
@@ -71,22 +76,21 @@ class Meaning:
         return vector
 
     def nearest(self, arrays: IndexArrays, query: np.ndarray, depth: int,
-                steer: Steering | None = None) -> np.ndarray | None:
-        """The ``depth`` live documents nearest ``query`` (a vector) in meaning, best first
-        (their numbers in ``arrays``' searcher), the query first moved as ``steer`` says;
-        None when the index has no vectors."""
+                steer: Steering | None = None) -> Near | None:
+        """The ``depth`` live documents nearest ``query`` (a vector) in meaning, the query
+        first moved as ``steer`` says; None when the index has no vectors."""
         vectors = self.store.load()
         rows = self._rows_of(arrays, vectors)
         live = rows.docnums >= 0
         if not live.any():
             return None
-        shift = None
+        shift, lang = None, None
         if steer is not None:
             query = _towards(query, _mean_of(vectors, rows.docnums, steer.like), steer.feedback)
             lang = steer.lang or rows.language_of(steer.like)
             query, shift = rows.centred(query, lang, steer.centring)
         found, _ = vectors.nearest(query, live, depth, shift)
-        return rows.docnums[found]
+        return Near(rows.docnums[found], lang)
 
     def close(self) -> None:
         """Stop the thread that embeds queries (after the query under way)."""
@@ -103,6 +107,15 @@ class Meaning:
         if cached is None or cached.arrays is not arrays or cached.vectors is not vectors:
             cached = self._rows = _Rows.of(arrays, vectors)
         return cached
+
+
+@dataclass
+class Near:
+    """The documents nearest a query in meaning, best first (their numbers in the index's
+    searcher), and the language the query is written in (None: unclear)."""
+
+    docnums: np.ndarray
+    lang: str | None
 
 
 @dataclass

@@ -22,6 +22,7 @@ from index.phrases import Budget, phrase_docs
 from index.arrays import IndexArrays
 from index.schema import field_language, is_part, text_field
 from search.builder import Alt, Plan, Unit
+from search.meaning import Near
 from search.placement import Placement, placements, share
 from search.weights import Weights
 
@@ -39,6 +40,29 @@ class _Found:
 
 #: Sources the source facet lists, most results first.
 TOP_SOURCES = 10
+
+
+@dataclass
+class _Words:
+    """What ordering by words needs of a query: its plan, its (field, terms), the language
+    asked for (None: any) and the one it is written in (None: unclear)."""
+
+    plan: Plan
+    terms: dict[str, set[str]]
+    lang: str | None
+    query_lang: str | None
+
+
+@dataclass
+class _Across:
+    """Documents near a query in meaning joined to those found by its words: ``own``, which
+    documents are in the query's language; ``by_words``, which were found by words; and
+    the order by words made before joining, with how deep it goes (None: not by relevance)."""
+
+    near: Near
+    own: np.ndarray
+    by_words: np.ndarray
+    ordered: tuple[np.ndarray, int] | None
 
 
 @dataclass
@@ -150,32 +174,32 @@ class Ranker:
 
     def rank(self, plan: Plan, *, lang: str | None, offset: int, limit: int,
              query_lang: str | None = None, sort: str = "relevance", fold: bool = True,
-             nearest: Callable[[np.ndarray], np.ndarray | None] | None = None) -> Ranked:
+             nearest: Callable[[np.ndarray], Near | None] | None = None) -> Ranked:
         """One page of ``plan``'s results: match and score, leave out what the query excludes,
         count the languages, order (by ``sort``, one of :data:`search.weights.SORTS`; by relevance the first
         are reordered by where their words stand), and with ``fold`` show near-duplicates once,
         under the best placed of them. ``nearest`` (given the first found by words, the
-        documents nearest in meaning) join the results, fused by rank with those by words."""
+        documents nearest in meaning) add those in other languages, fused by rank."""
         found = self._match(plan)
-        near = None if plan.browse or nearest is None else nearest(self._leading(found))
-        by_words = self._join(found, near)
-        if query_lang in self.alang_values and self.w.query_language != 1.0:
-            # The language the query is written in is likely the one the reader wants.
-            found.score[self.alang == self.alang_values.index(query_lang)] *= self.w.query_language
-        self._exclude(found.matched, plan)
+        leading = self._leading(found)
+        self._weigh_language(found, query_lang)
+        kept = self._kept(plan)
+        if kept is not None:
+            found.matched &= kept
+        depth, terms = offset + limit, plan.terms(self._bare_docs)
+        words = _Words(plan, terms, lang, query_lang)
+        across = None
+        if nearest is not None and not plan.browse:
+            across = self._across(found, words, sort, depth, lambda: nearest(leading), kept)
         languages = self._languages(found.matched)
         candidates = self._in_language(found.matched, lang)
         months, sources = self._months(candidates), self._sources(candidates)
-        depth = offset + limit
-        terms = plan.terms(self._bare_docs)
 
         def order(deep: int) -> np.ndarray:
-            if sort == "relevance" and by_words is not None and near is not None:
-                words = self._ordered(plan, found, candidates[by_words[candidates]], terms, lang,
-                                      query_lang, max(deep, self.w.fusion_depth))
-                return self._fused(words, near[np.isin(near, candidates)])
+            if sort == "relevance" and across is not None:
+                return self._fused(across, found, words, candidates, deep)
             if sort == "relevance":
-                return self._ordered(plan, found, candidates, terms, lang, query_lang, deep)
+                return self._ordered(found, candidates, words, deep)
             return self._by_date(candidates, found.score, newest=sort == "newest", depth=deep)
 
         similar: list[list[int]]
@@ -189,6 +213,12 @@ class Ranker:
         return Ranked([int(d) for d in docs], [float(found.score[d]) for d in docs], total,
                       languages, months, sources, matched_terms, similar, complete, self.budget.cut)
 
+    def _weigh_language(self, found: _Found, query_lang: str | None) -> None:
+        """Weigh the documents in the language the query is written in: likely the one the
+        reader wants."""
+        if query_lang in self.alang_values and self.w.query_language != 1.0:
+            found.score[self.alang == self.alang_values.index(query_lang)] *= self.w.query_language
+
     def _leading(self, found: _Found) -> np.ndarray:
         """The ``feedback_docs`` documents of highest score by words, in any language."""
         docs = np.nonzero(found.matched)[0]
@@ -198,26 +228,56 @@ class Ranker:
         top = np.argpartition(-found.score[docs], keep - 1)[:keep]
         return docs[top]
 
-    @staticmethod
-    def _join(found: _Found, nearest: np.ndarray | None) -> np.ndarray | None:
-        """Add the documents ``nearest`` in meaning to those found; None when there are none,
-        else which documents were found by words."""
-        if nearest is None:
+    def _across(self, found: _Found, words: _Words, sort: str, depth: int,
+                nearest: Callable[[], Near | None], kept: np.ndarray | None) -> _Across | None:
+        """Join the documents in other languages nearest in meaning to those ``found`` by
+        words (but those ``kept`` leaves out); None when the index has no vectors. By
+        relevance, the documents found are ordered first, while the query's vector is made."""
+        ordered = None
+        if sort == "relevance":
+            deep = max(2 * depth, self.w.fusion_depth)
+            ordered = self._ordered(found, self._in_language(found.matched.copy(), words.lang),
+                                    words, deep), deep
+        near = nearest()
+        if near is None:
             return None
+        own = self._written_in(near.lang)
+        joining = ~own[near.docnums]
+        if kept is not None:
+            joining &= kept[near.docnums]
         by_words = found.matched.copy()
-        found.matched[nearest] = True
-        return by_words
+        found.matched[near.docnums[joining]] = True
+        return _Across(near, own, by_words, ordered)
 
-    def _fused(self, by_words: np.ndarray, by_meaning: np.ndarray) -> np.ndarray:
-        """The two orders fused by reciprocal rank over their first ``fusion_depth``; then the
-        rest of the order by words."""
+    def _written_in(self, lang: str | None) -> np.ndarray:
+        """Which documents are in ``lang`` (none when it is None or has no documents)."""
+        if lang not in self.alang_values:
+            return np.zeros(len(self.alang), dtype=bool)
+        return self.alang == self.alang_values.index(lang)
+
+    def _fused(self, across: _Across, found: _Found, words: _Words, candidates: np.ndarray,
+               deep: int) -> np.ndarray:
+        """The orders by words and by meaning fused by reciprocal rank over their first
+        ``fusion_depth``, the places of the documents in the query's language filled again
+        in the order of their words; then the rest of the order by words."""
         k, depth = self.w.fusion_k, self.w.fusion_depth
+        if across.ordered is not None and deep <= across.ordered[1]:
+            by_words = across.ordered[0]
+        else:
+            by_words = self._ordered(found, candidates[across.by_words[candidates]], words,
+                                     max(deep, depth))
+        by_meaning = across.near.docnums[np.isin(across.near.docnums, candidates)]
         score: dict[int, float] = {}
         for rank, doc in enumerate(by_words[:depth].tolist()):
             score[doc] = 1.0 / (k + rank + 1)
         for rank, doc in enumerate(by_meaning[:depth].tolist()):
             score[doc] = score.get(doc, 0.0) + self.w.meaning / (k + rank + 1)
         head = sorted(score, key=lambda doc: (-score[doc], doc))
+        places = [i for i, doc in enumerate(head) if across.own[doc]]
+        word_rank = {doc: rank for rank, doc in enumerate(by_words.tolist())}
+        mine = sorted((head[i] for i in places), key=lambda doc: word_rank.get(doc, len(word_rank)))
+        for i, doc in zip(places, mine):
+            head[i] = doc
         tail = [doc for doc in by_words[depth:].tolist() if doc not in score]
         return np.array(head + tail, dtype=np.int64)
 
@@ -271,18 +331,23 @@ class Ranker:
         found.matched &= self.a.columns.alive
         return found
 
-    def _exclude(self, matched: np.ndarray, plan: Plan) -> None:
-        """Leave out of ``matched`` the documents with a negated word, or outside the dates."""
+    def _kept(self, plan: Plan) -> np.ndarray | None:
+        """Which documents the query leaves in: none with a negated word, none outside its
+        dates or source (None: it leaves out none)."""
+        kept = None
         for negative in plan.negatives:
             hit = np.ones(self.a.size, dtype=bool)
             for unit in negative:
                 hit &= self._unit_mask(unit, None)
-            matched &= ~hit
+            kept = ~hit if kept is None else kept & ~hit
         if plan.date is not None:
-            matched &= self.a.terms.matching(plan.date)
+            dated = self.a.terms.matching(plan.date)
+            kept = dated if kept is None else kept & dated
         if plan.source is not None:
             having = self.a.columns.having("site", plan.source)
-            matched &= having if having is not None else False
+            site = having if having is not None else np.zeros(self.a.size, dtype=bool)
+            kept = site if kept is None else kept & site
+        return kept
 
     def _months(self, candidates: np.ndarray) -> dict[str, int]:
         """The results per month, in date order: the date histogram."""
@@ -321,11 +386,11 @@ class Ranker:
             matched &= lang_codes == code
         return np.nonzero(matched)[0]
 
-    def _ordered(self, plan: Plan, found: _Found, candidates: np.ndarray,
-                 terms: dict[str, set[str]], lang: str | None, query_lang: str | None,
+    def _ordered(self, found: _Found, candidates: np.ndarray, words: _Words,
                  depth: int) -> np.ndarray:
         """The first ``depth`` candidates (at least), best first: those with every word first,
         then by score; the first reordered by where their words stand."""
+        plan, terms, lang, query_lang = words.plan, words.terms, words.lang, words.query_lang
         key = found.score[candidates]
         need = found.needed[self.alang[candidates]]
         if self.w.all_words_first:
