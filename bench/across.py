@@ -1,6 +1,7 @@
 """Search across languages: the FLORES sets, and the cost of meaning vectors on the news.
 
     python bench/across.py flores [--sample 3]
+    python bench/across.py xquad [--sample 4]
     python bench/across.py news --docs 10000 --queries 300
 
 ``flores``: the 843 FLORES-200 articles (en, vi, ru: the same articles in three languages)
@@ -10,6 +11,11 @@ language. Each is asked as the full sentence and as 4 keywords (the sentence's 4
 rarest among its own language's articles, longer than 2 letters and not function words,
 in the sentence's order: as typed in a search box). MRR@10, per direction and averaged,
 by words alone (the baseline) and across languages (words and meaning fused).
+
+``xquad``: XQuAD's paragraphs in en, vi and ru (the same paragraphs in each) in one index
+with meaning vectors; each question (``queries-dev.jsonl``) is sought in the two other
+languages, filtered to the target: MRR@10 of its paragraph there, per direction and
+averaged, by words alone and across languages.
 
 ``news``: the first ``--docs`` articles of news-vi and news-ru (alternating), indexed by
 words alone (the baseline), then again with ``--semantic``: when keyword search is
@@ -112,6 +118,34 @@ def flores(sample: int) -> None:
         f"{statistics.mean(statistics.mean(m[c]) for m in rows.values()):18.3f}" for c in columns))
 
 
+def xquad(sample: int) -> None:
+    docs = [d for d in read_jsonl(DATA / "xquad" / "corpus.jsonl") if d["lang"] in ("en", "vi", "ru")]
+    queries = [q for q in read_jsonl(DATA / "xquad" / "queries-dev.jsonl")
+               if q["lang"] in ("en", "vi", "ru")][::sample]
+    with Engine.in_memory(semantic=True) as engine:
+        engine.add({"id": d["id"], "lang": d["lang"], "title": d.get("title") or "",
+                    "text": d["text"]} for d in docs)
+        print(f"{len(docs)} paragraphs indexed with meaning vectors; {len(queries)} questions, "
+              f"each sought in the 2 other languages")
+        rows: dict[str, dict[str, list[float]]] = collections.defaultdict(
+            lambda: collections.defaultdict(list))
+        for q in queries:
+            for target in sorted({"en", "vi", "ru"} - {q["lang"]}):
+                relevant = {r.replace(f"-{q['lang']}-", f"-{target}-") for r in q["relevant"]}
+                for across in (False, True):
+                    hits = engine.search(q["query"], lang=target, limit=10, correct=False,
+                                         across_languages=across).hits
+                    rows[f"{q['lang']}>{target}"]["across" if across else "words"].append(
+                        reciprocal_rank([h.id for h in hits], relevant))
+    print(f"\n{'direction':10}{'words':>10}{'across':>10}")
+    for direction, measured in sorted(rows.items()):
+        print(f"{direction:10}" + "".join(f"{statistics.mean(measured[c]):10.3f}"
+                                          for c in ("words", "across")))
+    print(f"{'mean of 6':10}" + "".join(
+        f"{statistics.mean(statistics.mean(m[c]) for m in rows.values()):10.3f}"
+        for c in ("words", "across")))
+
+
 def news_articles(n: int) -> list[dict[str, Any]]:
     files = [gzip.open(DATA / f"news-{lang}" / "corpus.jsonl.gz", "rt", encoding="utf-8")
              for lang in ("vi", "ru")]
@@ -161,14 +195,14 @@ def exact_search_growth() -> None:
     from index.vectors import Vectors, quantize
 
     rng = np.random.default_rng(7)
-    print("\nexact nearest neighbours (numpy, int8, 3 passages a document), per query:")
+    print("\nexact nearest neighbours (numpy, int8, a passage a document), per query:")
     for n in (100_000, 300_000, 1_000_000):
         means = rng.standard_normal((n, 384)).astype(np.float32)
         means /= np.linalg.norm(means, axis=1, keepdims=True)
         documents, scales = quantize(means)
         del means
         vectors = Vectors(np.arange(n).astype(str), np.zeros(n, np.uint64), documents, scales,
-                          np.arange(n + 1) * 3, np.repeat(documents, 3, axis=0), np.repeat(scales, 3))
+                          np.arange(n + 1), documents, scales)
         query = documents[0].astype(np.float32) * scales[0]
         times = []
         for _ in range(5):
@@ -181,13 +215,15 @@ def exact_search_growth() -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("what", choices=["flores", "news", "growth"])
-    ap.add_argument("--sample", type=int, default=1, help="flores: every Nth query")
+    ap.add_argument("what", choices=["flores", "xquad", "news", "growth"])
+    ap.add_argument("--sample", type=int, default=1, help="flores, xquad: every Nth query")
     ap.add_argument("--docs", type=int, default=10_000, help="news: articles")
     ap.add_argument("--queries", type=int, default=300, help="news: queries timed")
     args = ap.parse_args()
     if args.what == "flores":
         flores(args.sample)
+    elif args.what == "xquad":
+        xquad(args.sample)
     elif args.what == "news":
         news(args.docs, args.queries)
         exact_search_growth()

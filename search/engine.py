@@ -308,7 +308,6 @@ class Engine:
         part (what is written stays; the next :meth:`embed` adds the rest)."""
         self._stop_embedding.set()
         self.wait_for_vectors()
-        self._meaning.close()
         self._store.close()
 
     def __enter__(self) -> "Engine":
@@ -516,16 +515,16 @@ class Engine:
                         ranked.partial, sort, ranked.months, ranked.sources, across=across), found)
 
     def _nearest(self, arrays: IndexArrays, parsed: Any,
-                 query_lang: str | None) -> Callable[[np.ndarray], Near | None] | None:
+                 query_lang: str | None) -> Callable[[np.ndarray, bool], Near | None] | None:
         """How to find the documents nearest the query's words in meaning, given the first
-        found by its words (None: the index has no vectors)."""
+        found by its words and whether they hold enough of them (None: the index has no
+        vectors)."""
         words = " ".join(c.text for group in parsed.groups for c in group)
         if not words.strip() or not self._meaning.available(arrays):
             return None
-        vector, w = self._meaning.embedding(words), self._builder.w  # embedded while words match
-        lang = query_lang or self._written_in(words, arrays)
-        return lambda like: self._meaning.nearest(
-            arrays, vector(), w.fusion_depth, Steering(like, lang, w.feedback, w.centring))
+        w, lang = self._builder.w, query_lang or self._written_in(words, arrays)
+        return lambda like, leads: self._meaning.nearest(arrays, words, w.fusion_depth, Steering(
+            like, leads, lang, w.feedback, w.centring))
 
     @staticmethod
     def _hit(searcher: Any, ranker: Ranker, docnum: int, score: float,

@@ -11,7 +11,8 @@ each document's language's from the document (the score of a document is its nea
 less the query's nearness to the mean of the document's language): what is left is what
 the text says, not which language says it. And a few typed words make a weak vector, so
 the query first moves towards the document its words find first (its own language's
-telling of the story, mostly), which says the story whole.
+telling of the story, mostly), which says the story whole; when that document holds half
+the query's words or more, its vector stands for the query's, and the model is not run.
 
 Meaning adds documents in the other languages only, placed among those its words find
 (:meth:`search.ranking.Ranker.rank`). In the query's own language its words find what it
@@ -21,10 +22,7 @@ there), and it is the other languages a reader asks for with the switch.
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 from cachetools import LRUCache
@@ -48,8 +46,6 @@ class Meaning:
         self._rows: _Rows | None = None
         #: Query vectors of the latest queries: the next page, the feed, a reload ask again.
         self._queries: LRUCache[str, np.ndarray] = LRUCache(maxsize=QUERIES_KEPT)
-        self._pool: ThreadPoolExecutor | None = None
-        self._lock = threading.Lock()
 
     def documents(self, arrays: IndexArrays) -> int:
         """How many live documents have meaning vectors."""
@@ -59,45 +55,30 @@ class Meaning:
         """Whether some live document has meaning vectors."""
         return bool((self._docnums_of(arrays, self.store.load()) >= 0).any())
 
-    def embedding(self, text: str) -> Callable[[], np.ndarray]:
-        """Start embedding ``text`` as a query, beside the caller's own work (the model runs
-        outside Python's lock); the call returned waits for its vector."""
-        kept = self._queries.get(text)
-        if kept is not None:
-            return lambda: kept
-        with self._lock:
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-vector")
-            future = self._pool.submit(self.embedder.query, text)
-
-        def vector() -> np.ndarray:
-            self._queries[text] = future.result()
-            return self._queries[text]
+    def query_vector(self, text: str) -> np.ndarray:
+        """The vector of ``text`` as a query (kept for the next page, or a reload)."""
+        vector = self._queries.get(text)
+        if vector is None:
+            vector = self._queries[text] = self.embedder.query(text)
         return vector
 
-    def nearest(self, arrays: IndexArrays, query: np.ndarray, depth: int,
-                steer: Steering | None = None) -> Near | None:
-        """The ``depth`` live documents nearest ``query`` (a vector) in meaning, the query
-        first moved as ``steer`` says; None when the index has no vectors."""
+    def nearest(self, arrays: IndexArrays, text: str, depth: int, steer: Steering) -> Near | None:
+        """The ``depth`` live documents nearest the query ``text`` in meaning, its vector
+        moved as ``steer`` says; None when the index has no vectors."""
         vectors = self.store.load()
         rows = self._rows_of(arrays, vectors)
         live = rows.docnums >= 0
         if not live.any():
             return None
-        shift, lang = None, None
-        if steer is not None:
-            query = _towards(query, _mean_of(vectors, rows.docnums, steer.like), steer.feedback)
-            lang = steer.lang or rows.language_of(steer.like)
-            query, shift = rows.centred(query, lang, steer.centring)
+        like = _mean_of(vectors, rows.docnums, steer.like)
+        if like is not None and steer.leads:
+            query = like
+        else:
+            query = _towards(self.query_vector(text), like, steer.feedback)
+        lang = steer.lang or rows.language_of(steer.like)
+        query, shift = rows.centred(query, lang, steer.centring)
         found, _ = vectors.nearest(query, live, depth, shift)
         return Near(rows.docnums[found], lang)
-
-    def close(self) -> None:
-        """Stop the thread that embeds queries (after the query under way)."""
-        with self._lock:
-            if self._pool is not None:
-                self._pool.shutdown(wait=True)
-                self._pool = None
 
     def _docnums_of(self, arrays: IndexArrays, vectors: Vectors) -> np.ndarray:
         return self._rows_of(arrays, vectors).docnums
@@ -121,11 +102,13 @@ class Near:
 @dataclass
 class Steering:
     """How a query's vector moves before the search by meaning: towards the mean vector of
-    the documents ``like`` (their numbers) by ``feedback`` against 1, then away from the
-    mean of its language ``lang`` (when unclear: the first of ``like``'s) by ``centring``
-    of it (and each document's from its own)."""
+    the documents ``like`` (their numbers) by ``feedback`` against 1 (with ``leads``, their
+    vector is taken for the query's: they hold enough of its words), then away
+    from the mean of its language ``lang`` (when unclear: the first of ``like``'s) by
+    ``centring`` of it (and each document's from its own)."""
 
     like: np.ndarray
+    leads: bool
     lang: str | None
     feedback: float
     centring: float

@@ -56,13 +56,11 @@ class _Words:
 @dataclass
 class _Across:
     """Documents near a query in meaning joined to those found by its words: ``own``, which
-    documents are in the query's language; ``by_words``, which were found by words; and
-    the order by words made before joining, with how deep it goes (None: not by relevance)."""
+    documents are in the query's language; ``by_words``, which were found by words."""
 
     near: Near
     own: np.ndarray
     by_words: np.ndarray
-    ordered: tuple[np.ndarray, int] | None
 
 
 @dataclass
@@ -174,23 +172,21 @@ class Ranker:
 
     def rank(self, plan: Plan, *, lang: str | None, offset: int, limit: int,
              query_lang: str | None = None, sort: str = "relevance", fold: bool = True,
-             nearest: Callable[[np.ndarray], Near | None] | None = None) -> Ranked:
+             nearest: Callable[[np.ndarray, bool], Near | None] | None = None) -> Ranked:
         """One page of ``plan``'s results: match and score, leave out what the query excludes,
         count the languages, order (by ``sort``, one of :data:`search.weights.SORTS`; by relevance the first
         are reordered by where their words stand), and with ``fold`` show near-duplicates once,
         under the best placed of them. ``nearest`` (given the first found by words, the
         documents nearest in meaning) add those in other languages, fused by rank."""
         found = self._match(plan)
-        leading = self._leading(found)
+        near = None if plan.browse or nearest is None else nearest(*self._leading(found))
         self._weigh_language(found, query_lang)
         kept = self._kept(plan)
         if kept is not None:
             found.matched &= kept
+        across = self._across(near, found, kept)
         depth, terms = offset + limit, plan.terms(self._bare_docs)
         words = _Words(plan, terms, lang, query_lang)
-        across = None
-        if nearest is not None and not plan.browse:
-            across = self._across(found, words, sort, depth, lambda: nearest(leading), kept)
         languages = self._languages(found.matched)
         candidates = self._in_language(found.matched, lang)
         months, sources = self._months(candidates), self._sources(candidates)
@@ -219,26 +215,23 @@ class Ranker:
         if query_lang in self.alang_values and self.w.query_language != 1.0:
             found.score[self.alang == self.alang_values.index(query_lang)] *= self.w.query_language
 
-    def _leading(self, found: _Found) -> np.ndarray:
-        """The ``feedback_docs`` documents of highest score by words, in any language."""
+    def _leading(self, found: _Found) -> tuple[np.ndarray, bool]:
+        """The ``feedback_docs`` documents of highest score by words, in any language: of
+        those holding ``leading_share`` of the query's words when there are some (and then
+        True)."""
         docs = np.nonzero(found.matched)[0]
+        held = docs[found.coverage[docs] >= self.w.leading_share * found.needed[self.alang[docs]]]
+        if len(held):
+            docs = held
         keep = min(self.w.feedback_docs, len(docs))
         if not keep:
-            return docs[:0]
+            return docs[:0], False
         top = np.argpartition(-found.score[docs], keep - 1)[:keep]
-        return docs[top]
+        return docs[top], bool(len(held))
 
-    def _across(self, found: _Found, words: _Words, sort: str, depth: int,
-                nearest: Callable[[], Near | None], kept: np.ndarray | None) -> _Across | None:
-        """Join the documents in other languages nearest in meaning to those ``found`` by
-        words (but those ``kept`` leaves out); None when the index has no vectors. By
-        relevance, the documents found are ordered first, while the query's vector is made."""
-        ordered = None
-        if sort == "relevance":
-            deep = max(2 * depth, self.w.fusion_depth)
-            ordered = self._ordered(found, self._in_language(found.matched.copy(), words.lang),
-                                    words, deep), deep
-        near = nearest()
+    def _across(self, near: Near | None, found: _Found, kept: np.ndarray | None) -> _Across | None:
+        """Join the documents in other languages ``near`` in meaning to those ``found`` by
+        words (but those ``kept`` leaves out); None when there are none."""
         if near is None:
             return None
         own = self._written_in(near.lang)
@@ -247,7 +240,7 @@ class Ranker:
             joining &= kept[near.docnums]
         by_words = found.matched.copy()
         found.matched[near.docnums[joining]] = True
-        return _Across(near, own, by_words, ordered)
+        return _Across(near, own, by_words)
 
     def _written_in(self, lang: str | None) -> np.ndarray:
         """Which documents are in ``lang`` (none when it is None or has no documents)."""
@@ -261,11 +254,7 @@ class Ranker:
         ``fusion_depth``, the places of the documents in the query's language filled again
         in the order of their words; then the rest of the order by words."""
         k, depth = self.w.fusion_k, self.w.fusion_depth
-        if across.ordered is not None and deep <= across.ordered[1]:
-            by_words = across.ordered[0]
-        else:
-            by_words = self._ordered(found, candidates[across.by_words[candidates]], words,
-                                     max(deep, depth))
+        by_words = self._ordered(found, candidates[across.by_words[candidates]], words, max(deep, depth))
         by_meaning = across.near.docnums[np.isin(across.near.docnums, candidates)]
         score: dict[int, float] = {}
         for rank, doc in enumerate(by_words[:depth].tolist()):

@@ -81,6 +81,10 @@ class Weights:
     #: ... by this much against 1 for the query's own vector: a document says a story more
     #: fully than a few typed words, and finds its telling in another language better.
     feedback: float = 1.0
+    #: ... but when the first of them holds this share of the query's words (or more), its
+    #: vector stands for the query's, which is not made: the model's time saved, and the
+    #: story found as well (above 1: the query's vector is always made).
+    leading_share: float = 0.5
     #: ... and away from the mean vector of its language by this share of it (each
     #: document's score, likewise, from its own language's mean): what is left is what the
     #: text says more than which language says it.

@@ -250,3 +250,22 @@ def test_meaning_adds_other_languages_and_leaves_the_querys_own_in_the_order_of_
     assert by_words == ["en-first", "en-second"]
     assert set(across) == {"en-first", "en-second", "vi-story"}
     assert [d for d in across if d.startswith("en")] == by_words
+
+
+class _NoQueries(_Directions):
+    def query(self, text: str) -> np.ndarray:
+        raise AssertionError(f"the model was run for the query {text!r}")
+
+
+def test_a_document_with_most_words_of_the_query_stands_for_it_and_the_model_is_not_run():
+    docs = [("en-story", "en", "Zorbex fuel plant", "east"),
+            ("vi-story", "vi", "Nhà máy nhiên liệu", "east"),
+            ("vi-other", "vi", "Chuyện khác", "north")]
+    # (Not centred: the one English text is all its language's mean.)
+    with Engine.in_memory(semantic=True, weights=Weights(centring=0.0)) as engine:
+        engine._meaning.embedder = _NoQueries()  # type: ignore[assignment]
+        engine.add({"id": i, "lang": lang, "title": title, "text": text}
+                   for i, lang, title, text in docs)
+        assert ids(engine.search("Zorbex plant east1", lang="vi", across_languages=True))[0] == "vi-story"
+        with pytest.raises(AssertionError, match="model was run"):
+            engine.search("Zorbex east1 north2", lang="vi", across_languages=True)
