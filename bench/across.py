@@ -172,35 +172,42 @@ def indexed(report: Any, n: int) -> None:
         raise SystemExit(f"indexed {report.added} of {n} articles: {report.failed or report.warnings}")
 
 
-def news(n: int, n_queries: int) -> None:
-    docs = news_articles(n)
-    folder = Path(tempfile.mkdtemp(prefix="across-"))
+def in_files(folder: Path, docs: list[dict[str, Any]]) -> list[Path]:
+    """``docs`` written as JSON lines, :data:`FILE_ARTICLES` a file (well under the size limit)."""
     paths = []
-    for start in range(0, len(docs), FILE_ARTICLES):  # files well under the size limit
+    for start in range(0, len(docs), FILE_ARTICLES):
         paths.append(folder / f"docs-{start // FILE_ARTICLES:03d}.jsonl")
         paths[-1].write_text("\n".join(json.dumps(d, ensure_ascii=False)
                                        for d in docs[start:start + FILE_ARTICLES]), encoding="utf-8")
+    return paths
+
+
+def news(n: int, n_queries: int) -> None:
+    docs = news_articles(n)
     queries = [q["query"] for q in read_jsonl(DATA / "speed" / "queries-mixed.jsonl")[:n_queries]]
-    started = time.perf_counter()
-    with Engine.create(folder / "plain", procs=os.cpu_count() or 1) as engine:
-        indexed(engine.index_paths(paths), len(docs))
-    plain = time.perf_counter() - started
-    started = time.perf_counter()
-    with Engine.create(folder / "semantic", semantic=True, procs=os.cpu_count() or 1) as engine:
-        indexed(engine.index_paths(paths, vectors="later"), len(docs))
-        ready = time.perf_counter() - started
-        report = engine.embed()
-        done = time.perf_counter() - started
-        engine.search("warm up", across_languages=True)
-        off, on = latencies(engine, queries, False), latencies(engine, queries, True)
-        size = engine.stats().size_bytes
-    print(f"{n} articles; baseline (words alone): indexed in {plain:.0f} s")
+    with tempfile.TemporaryDirectory(prefix="across-") as tmp:
+        folder = Path(tmp)
+        paths = in_files(folder, docs)
+        started = time.perf_counter()
+        with Engine.create(folder / "plain", procs=os.cpu_count() or 1) as engine:
+            indexed(engine.index_paths(paths), len(docs))
+        plain = time.perf_counter() - started
+        started = time.perf_counter()
+        with Engine.create(folder / "semantic", semantic=True, procs=os.cpu_count() or 1) as engine:
+            indexed(engine.index_paths(paths, vectors="later"), len(docs))
+            ready = time.perf_counter() - started
+            report = engine.embed()
+            done = time.perf_counter() - started
+            engine.search("warm up", across_languages=True)
+            off, on = latencies(engine, queries, False), latencies(engine, queries, True)
+            size = engine.stats().size_bytes
+    print(f"{len(docs)} articles; baseline (words alone): indexed in {plain:.0f} s")
     print(f"with --semantic: keyword search ready after {ready:.0f} s ({ready / plain:.2f}x); vectors "
           f"complete after {done:.0f} s ({done / plain:.2f}x the baseline), {report.passages} passages, "
           f"{report.passages / report.seconds:.1f} passages/s; index {size / 1e6:.0f} MB")
     for name, ms in (("switch off", off), ("switch on", on)):
         p50, p95 = np.percentile(ms, 50), np.percentile(ms, 95)
-        print(f"query {name:10}: p50 {p50:6.1f} ms  p95 {p95:6.1f} ms")
+        print(f"query {name:10}: p50 {p50:6.1f} ms  p95 {p95:6.1f} ms ({len(ms)} queries)")
     print(f"p95 on/off: {np.percentile(on, 95) / np.percentile(off, 95):.2f}x")
 
 

@@ -5,13 +5,13 @@ Each document's title and the start of its text (:data:`LEAD_CHARS` together, se
 inside its wheel, nothing downloaded). A longer lead would be cut into passages of about
 :data:`PASSAGE_CHARS` at sentence ends, a document as near a query as its nearest passage.
 
-Why 100 characters: embedding costs about 0.7 ms a token on two cores (3 to 4 characters
-a token), several times the cost of indexing a news article by its words, so what is
-embedded is what says most about a story in fewest words: its headline, and the first
-words of its lead where the headline is short. A query finds the rest of a story by its
+Why 80 characters: embedding costs about 0.7 ms a token on two cores (3 to 4 characters a
+token), and even 80 characters cost nearly twice the indexing of a news article by its
+words. So what is embedded is what says most about a story in fewest words: its headline,
+and the first words of its lead where the headline is short. A query finds the rest of a story by its
 words, and the story it finds leads the search in other languages (:mod:`search.meaning`).
 Measured in ``bench/README.md``: a 600-character lead cost 4.4 passages and 183 tokens a
-news article, 100 characters cost 30 tokens, and the FLORES sets were found as well.
+news article, 80 characters cost 25 tokens, and the FLORES sets were found as well.
 
 Vectors are kept by document id, with a key of the text they were made from
 (:func:`content_key`, also a column of the keyword index): a vector counts only while its
@@ -37,7 +37,7 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 
 #: Characters embedded of a document: its title, then its text.
-LEAD_CHARS = 100
+LEAD_CHARS = 80
 #: A passage's length: sentences are gathered up to about this many characters.
 PASSAGE_CHARS = 200
 #: The vectors' length (multilingual-e5-small).
