@@ -233,15 +233,16 @@ def test_a_query_finds_the_story_in_another_language_not_the_text_most_like_its_
 
 
 def test_meaning_adds_other_languages_and_leaves_the_querys_own_in_the_order_of_its_words():
-    # The "east" texts are as near the query in meaning as can be (it is not steered here).
-    # "en-near", in the query's own language, does not hold its words and stays out;
-    # "en-second" holds them less than "en-first" does and, though nearer in meaning,
-    # stays second.
+    # The "east" texts are as near the query in meaning as can be (its own vector, not
+    # steered here). "en-near", in the query's own language, does not hold its words and
+    # stays out; "en-second" holds them less than "en-first" does and, though nearer in
+    # meaning, stays second.
     docs = [("en-first", "en", "Zorbex fuel plant", "Zorbex plant north"),
             ("en-second", "en", "Zorbex report", "east"),
             ("en-near", "en", "Another report", "east"),
             ("vi-story", "vi", "Nhà máy nhiên liệu", "east")]
-    with Engine.in_memory(semantic=True, weights=Weights(feedback=0.0, centring=0.0)) as engine:
+    unsteered = Weights(feedback=0.0, centring=0.0, leading_share=2.0)
+    with Engine.in_memory(semantic=True, weights=unsteered) as engine:
         engine._meaning.embedder = _Directions()  # type: ignore[assignment]
         engine.add({"id": i, "lang": lang, "title": title, "text": text}
                    for i, lang, title, text in docs)
