@@ -299,6 +299,6 @@ def _merged(units: list[Unit], phrase: list[list[Word]] | None = None) -> Unit:
 
 def _typed_without_marks(parsed: ParsedQuery) -> bool:
     """Mostly Latin letters and not one mark: how Vietnamese is often typed (``an ninh hat nhan``)."""
-    text = " ".join(c.text for group in parsed.groups for c in group)
+    text = parsed.words
     letters = [ch for ch in text if ch.isalpha()]
     return not has_diacritics(text) and sum(ch.isascii() for ch in letters) * 2 > len(letters)

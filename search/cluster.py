@@ -302,7 +302,7 @@ class ClusterEngine:
         """As :meth:`search.Engine._query_language`: read off the index for a short query."""
         if self.w.query_language == 1.0:
             return None
-        text = " ".join(c.text for group in parsed.groups for c in group)
+        text = parsed.words
         if len(text.split()) <= SHORT_WORDS:
             counts = self._language_counts()
             reader = self._query_language_reader

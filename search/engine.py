@@ -419,7 +419,7 @@ class Engine:
         still says the query is not, say, Vietnamese typed without marks)."""
         if self._builder.w.query_language == 1.0:
             return None
-        return self._written_in(" ".join(c.text for group in parsed.groups for c in group), arrays)
+        return self._written_in(parsed.words, arrays)
 
     def _written_in(self, text: str, arrays: IndexArrays) -> str | None:
         """The language ``text`` (a query's words) is written in, None when unclear."""
@@ -519,7 +519,7 @@ class Engine:
         """How to find the documents nearest the query's words in meaning, given the first
         found by its words and whether they hold enough of them (None: the index has no
         vectors)."""
-        words = " ".join(c.text for group in parsed.groups for c in group)
+        words = parsed.words
         if not words.strip() or not self._meaning.available(arrays):
             return None
         w, lang = self._builder.w, query_lang or self._written_in(words, arrays)

@@ -57,6 +57,11 @@ class ParsedQuery:
         return not self.groups
 
     @property
+    def words(self) -> str:
+        """The words looked for, as typed, one space between each."""
+        return " ".join(c.text for group in self.groups for c in group)
+
+    @property
     def filtered(self) -> bool:
         """A language, dates or a source narrow the results."""
         return bool(self.lang or self.date_from or self.date_to or self.source)
