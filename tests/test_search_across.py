@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from contextlib import contextmanager
 
 import numpy as np
 import pytest
@@ -193,15 +194,23 @@ class _Directions:
         return self._vector(text)
 
 
+@contextmanager
+def _directed(docs, weights, model=None):
+    """An index of ``docs`` (id, lang, title, text) with ``weights``, its vectors made by
+    ``model`` (a :class:`_Directions` unless given)."""
+    with Engine.in_memory(semantic=True, weights=weights) as engine:
+        engine._meaning.embedder = model or _Directions()  # type: ignore[assignment]
+        engine.add({"id": i, "lang": lang, "title": title, "text": text}
+                   for i, lang, title, text in docs)
+        yield engine
+
+
 def _first_across(docs, query, *weights):
     """The first Vietnamese result across languages, under each of ``weights``; ``docs`` as
     (id, lang, title, text)."""
     firsts = []
     for w in weights:
-        with Engine.in_memory(semantic=True, weights=w) as engine:
-            engine._meaning.embedder = _Directions()  # type: ignore[assignment]
-            engine.add({"id": i, "lang": lang, "title": title, "text": text}
-                       for i, lang, title, text in docs)
+        with _directed(docs, w) as engine:
             firsts.append(ids(engine.search(query, lang="vi", across_languages=True))[0])
     return firsts
 
@@ -242,10 +251,7 @@ def test_meaning_adds_other_languages_and_leaves_the_querys_own_in_the_order_of_
             ("en-near", "en", "Another report", "east"),
             ("vi-story", "vi", "Nhà máy nhiên liệu", "east")]
     unsteered = Weights(feedback=0.0, centring=0.0, leading_share=2.0)
-    with Engine.in_memory(semantic=True, weights=unsteered) as engine:
-        engine._meaning.embedder = _Directions()  # type: ignore[assignment]
-        engine.add({"id": i, "lang": lang, "title": title, "text": text}
-                   for i, lang, title, text in docs)
+    with _directed(docs, unsteered) as engine:
         by_words = ids(engine.search("Zorbex east1"))
         across = ids(engine.search("Zorbex east1", across_languages=True))
     assert by_words == ["en-first", "en-second"]
@@ -263,10 +269,7 @@ def test_a_document_with_most_words_of_the_query_stands_for_it_and_the_model_is_
             ("vi-story", "vi", "Nhà máy nhiên liệu", "east"),
             ("vi-other", "vi", "Chuyện khác", "north")]
     # (Not centred: the one English text is all its language's mean.)
-    with Engine.in_memory(semantic=True, weights=Weights(centring=0.0)) as engine:
-        engine._meaning.embedder = _NoQueries()  # type: ignore[assignment]
-        engine.add({"id": i, "lang": lang, "title": title, "text": text}
-                   for i, lang, title, text in docs)
+    with _directed(docs, Weights(centring=0.0), _NoQueries()) as engine:
         assert ids(engine.search("Zorbex plant east1", lang="vi", across_languages=True))[0] == "vi-story"
         with pytest.raises(AssertionError, match="model was run"):
             engine.search("Zorbex east1 north2", lang="vi", across_languages=True)
