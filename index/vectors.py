@@ -8,8 +8,9 @@ inside its wheel, nothing downloaded). A longer lead would be cut into passages 
 Why 80 characters: embedding costs about 0.7 ms a token on two cores (3 to 4 characters a
 token), and even 80 characters cost nearly twice the indexing of a news article by its
 words. So what is embedded is what says most about a story in fewest words: its headline,
-and the first words of its lead where the headline is short. A query finds the rest of a story by its
-words, and the story it finds leads the search in other languages (:mod:`search.meaning`).
+and the first words of its lead where the headline is short. A query finds the rest of a
+story by its words, and the story it finds leads the search in other languages
+(:mod:`search.meaning`).
 Measured in ``bench/README.md``: a 600-character lead cost 4.4 passages and 183 tokens a
 news article, 80 characters cost 25 tokens, and the FLORES sets were found as well.
 
@@ -164,6 +165,10 @@ class Vectors:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def document_floats(self, rows: np.ndarray | slice) -> np.ndarray:
+        """The document vectors of ``rows`` as float32 (int8 times each row's scale)."""
+        return self.documents[rows].astype(np.float32) * self.document_scales[rows, None]
 
     def nearest(self, query: np.ndarray, allowed: np.ndarray | None, k: int,
                 shift: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:

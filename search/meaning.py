@@ -49,11 +49,11 @@ class Meaning:
 
     def documents(self, arrays: IndexArrays) -> int:
         """How many live documents have meaning vectors."""
-        return int((self._docnums_of(arrays, self.store.load()) >= 0).sum())
+        return int((self._rows_of(arrays, self.store.load()).docnums >= 0).sum())
 
     def available(self, arrays: IndexArrays) -> bool:
         """Whether some live document has meaning vectors."""
-        return bool((self._docnums_of(arrays, self.store.load()) >= 0).any())
+        return bool((self._rows_of(arrays, self.store.load()).docnums >= 0).any())
 
     def query_vector(self, text: str) -> np.ndarray:
         """The vector of ``text`` as a query (kept for the next page, or a reload)."""
@@ -70,18 +70,16 @@ class Meaning:
         live = rows.docnums >= 0
         if not live.any():
             return None
-        like = _mean_of(vectors, rows.docnums, steer.like)
+        led = rows.rows_of(steer.like)
+        like = _mean_of(vectors, led)
         if like is not None and steer.leads:
             query = like
         else:
             query = _towards(self.query_vector(text), like, steer.feedback)
-        lang = steer.lang or rows.language_of(steer.like)
+        lang = steer.lang or rows.language_of(led)
         query, shift = rows.centred(query, lang, steer.centring)
         found, _ = vectors.nearest(query, live, depth, shift)
         return Near(rows.docnums[found], lang)
-
-    def _docnums_of(self, arrays: IndexArrays, vectors: Vectors) -> np.ndarray:
-        return self._rows_of(arrays, vectors).docnums
 
     def _rows_of(self, arrays: IndexArrays, vectors: Vectors) -> "_Rows":
         cached = self._rows
@@ -134,20 +132,24 @@ class _Rows:
         means = np.zeros((len(languages), vectors.documents.shape[1]), dtype=np.float32)
         for start in range(0, len(langs), BLOCK):  # a block at a time: no float copy of all
             block = slice(start, start + BLOCK)
-            rows = vectors.documents[block].astype(np.float32) * vectors.document_scales[block, None]
+            rows = vectors.document_floats(block)
             for i in np.unique(langs[block][langs[block] >= 0]).tolist():
                 means[i] += rows[langs[block] == i].sum(axis=0)
         counts = np.bincount(langs[langs >= 0], minlength=len(languages))
         means /= np.maximum(counts, 1)[:, None]
         return cls(arrays, vectors, docnums, langs.astype(np.int64), list(languages), means)
 
-    def language_of(self, docnums: np.ndarray) -> str | None:
-        """The language of the first of ``docnums`` that has vectors."""
-        for docnum in docnums.tolist():
-            rows = np.nonzero(self.docnums == docnum)[0]
-            if len(rows) and self.langs[rows[0]] >= 0:
-                return self.languages[int(self.langs[rows[0]])]
-        return None
+    def rows_of(self, docnums: np.ndarray) -> np.ndarray:
+        """The rows of those of ``docnums`` (live documents' numbers) that have vectors, in
+        the order of ``docnums``."""
+        rows = np.nonzero(np.isin(self.docnums, docnums) & (self.docnums >= 0))[0]
+        place = {docnum: i for i, docnum in enumerate(docnums.tolist())}
+        return rows[np.argsort([place[d] for d in self.docnums[rows].tolist()], kind="stable")]
+
+    def language_of(self, rows: np.ndarray) -> str | None:
+        """The language of the first of ``rows`` that has one."""
+        known = self.langs[rows][self.langs[rows] >= 0]
+        return self.languages[int(known[0])] if len(known) else None
 
     def centred(self, query: np.ndarray, lang: str | None,
                 centring: float) -> tuple[np.ndarray, np.ndarray | None]:
@@ -161,13 +163,11 @@ class _Rows:
         return moved, np.where(self.langs >= 0, nearness[np.maximum(self.langs, 0)], 0.0)
 
 
-def _mean_of(vectors: Vectors, docnums: np.ndarray, like: np.ndarray) -> np.ndarray | None:
-    """The unit mean of the document vectors of ``like`` (document numbers; ``docnums``:
-    each vector row's), or None when none of them has vectors."""
-    rows = np.nonzero(np.isin(docnums, like) & (docnums >= 0))[0]
+def _mean_of(vectors: Vectors, rows: np.ndarray) -> np.ndarray | None:
+    """The unit mean of the document vectors in ``rows``, or None when there are none."""
     if not len(rows):
         return None
-    mean = (vectors.documents[rows].astype(np.float32) * vectors.document_scales[rows, None]).mean(axis=0)
+    mean = vectors.document_floats(rows).mean(axis=0)
     norm = float(np.linalg.norm(mean))
     return mean / norm if norm else None
 
